@@ -1,0 +1,14 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod account;
+pub mod base32;
+pub mod migration;
+pub mod otp;
+pub mod secret;
+pub mod uri;
+
+pub use account::{Account, OtpType};
+pub use otp::{Algorithm, Code, OtpError};
+pub use secret::{Secret, SecretError};

@@ -1,0 +1,1 @@
+//! Google Authenticator "Transfer accounts" (`otpauth-migration://offline?data=…`).

@@ -1,0 +1,1 @@
+//! WebAssembly bindings: conversions only, all logic lives in tessera-core.
