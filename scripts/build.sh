@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds the release wasm module (tuned for size), binds it into extension/pkg/, and assembles
+# dist/chrome/ and dist/firefox/ plus their zips. Prints the sizes.
+#   scripts/build.sh          shipped builds
+#   scripts/build.sh --test   also dist/chrome-test/ and dist/firefox-test/ (see scripts/assemble.mjs)
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+test_builds=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) test_builds=1 ;;
+    *) die "unknown option $arg (usage: scripts/build.sh [--test])" ;;
+  esac
+done
+
+[ "${TESSERA_SKIP_SETUP:-}" = 1 ] || bash scripts/setup.sh
+
+log "building the wasm module ($(wasm_toolchain) toolchain, profile wasm-release)"
+wasm_cargo build --locked -p tessera-wasm --profile wasm-release
+wasm="target/wasm32-unknown-unknown/wasm-release/tessera_wasm.wasm"
+rm -rf extension/pkg
+wasm-bindgen --target web --no-typescript --out-dir extension/pkg "$wasm"
+
+log "assembling dist/"
+mkdir -p dist
+variants=(chrome firefox)
+[ "$test_builds" = 1 ] && variants+=(chrome-test firefox-test)
+for v in "${variants[@]}"; do
+  browser="${v%-test}"
+  flag=""; [ "$v" != "$browser" ] && flag="--test"
+  node scripts/assemble.mjs "$browser" "dist/$v" $flag
+done
+for b in chrome firefox; do
+  rm -f "dist/tessera-$b.zip"
+  (cd "dist/$b" && zip -qrX9 "../tessera-$b.zip" .)
+done
+
+size() { wc -c < "$1" | tr -d ' '; }
+bound="extension/pkg/tessera_wasm_bg.wasm"
+printf 'wasm (bound): %s bytes raw, %s bytes gzipped\n' "$(size "$bound")" "$(gzip -9 -c "$bound" | wc -c | tr -d ' ')"
+for b in chrome firefox; do
+  printf 'dist/tessera-%s.zip: %s bytes\n' "$b" "$(size "dist/tessera-$b.zip")"
+done
+echo "Load unpacked: $ROOT/dist/chrome (Chrome) or $ROOT/dist/firefox/manifest.json (Firefox)"
