@@ -1,1 +1,395 @@
 //! WebAssembly bindings: conversions only, all logic lives in tessera-core.
+//!
+//! Every export converts its arguments (plain JS objects through serde, milliseconds to seconds),
+//! calls the core and converts the answer back. Errors reach JavaScript as real `Error` objects
+//! with `name` = `"TesseraError"`, `code` = the core error's stable `code()` string and `message` =
+//! its `Display` text; none of them contains a secret.
+//!
+//! Account objects look like `{type, issuer, account, secret, algorithm, digits, period, counter}`:
+//! `type` is `totp`, `hotp` or `steam`, `algorithm` is `SHA1`, `SHA256` or `SHA512` (any case),
+//! `secret` is base32 (read leniently, written canonically).
+
+use serde::{Deserialize, Serialize};
+use tessera_core::migration::{self, Skipped};
+use tessera_core::otp::Code;
+use tessera_core::{uri, Account, Algorithm, OtpType, Secret};
+use wasm_bindgen::prelude::*;
+
+/// Why a value handed over from JavaScript could not be converted. These are the binding's own
+/// errors: a wrong shape or an unknown name, never a judgement about the account itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BindError {
+    /// The value is not an account object with the expected fields and types.
+    InvalidAccount,
+    /// `type` is not `totp`, `hotp` or `steam`.
+    InvalidType,
+    /// `algorithm` is not `SHA1`, `SHA256` or `SHA512`.
+    InvalidAlgorithm,
+    /// The time is not a finite, non-negative number of milliseconds.
+    InvalidTime,
+}
+
+impl BindError {
+    /// Stable code, usable as a message name.
+    pub fn code(&self) -> &'static str {
+        match self {
+            BindError::InvalidAccount => "account_invalid",
+            BindError::InvalidType => "account_invalid_type",
+            BindError::InvalidAlgorithm => "account_invalid_algorithm",
+            BindError::InvalidTime => "time_invalid",
+        }
+    }
+}
+
+impl core::fmt::Display for BindError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            BindError::InvalidAccount => "not an account object",
+            BindError::InvalidType => "the type must be totp, hotp or steam",
+            BindError::InvalidAlgorithm => "the algorithm must be SHA1, SHA256 or SHA512",
+            BindError::InvalidTime => "the time must be a non-negative number of milliseconds",
+        })
+    }
+}
+
+/// Any error that crosses into JavaScript: a stable code and a message without secrets.
+pub trait Coded: core::fmt::Display {
+    /// Stable code, usable as a message name.
+    fn code(&self) -> &'static str;
+}
+
+macro_rules! coded {
+    ($($t:ty),*) => {$(
+        impl Coded for $t {
+            fn code(&self) -> &'static str {
+                <$t>::code(self)
+            }
+        }
+    )*};
+}
+coded!(
+    BindError,
+    tessera_core::SecretError,
+    tessera_core::OtpError,
+    tessera_core::uri::UriError,
+    tessera_core::migration::MigrationError
+);
+
+/// Why an [`AccountJs`] is not an [`Account`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConvertError {
+    /// A shape or name error.
+    Bind(BindError),
+    /// The secret was rejected by the core.
+    Secret(tessera_core::SecretError),
+}
+
+impl core::fmt::Display for ConvertError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            ConvertError::Bind(e) => e.fmt(f),
+            ConvertError::Secret(e) => e.fmt(f),
+        }
+    }
+}
+
+impl Coded for ConvertError {
+    fn code(&self) -> &'static str {
+        match self {
+            ConvertError::Bind(e) => e.code(),
+            ConvertError::Secret(e) => e.code(),
+        }
+    }
+}
+
+/// The JavaScript `Error` for a core error: `name` "TesseraError", `code`, `message`.
+fn js_error(e: &impl Coded) -> JsValue {
+    let error = js_sys::Error::new(&e.to_string());
+    error.set_name("TesseraError");
+    // Setting a property on a fresh Error object cannot fail.
+    let _ = js_sys::Reflect::set(
+        &error,
+        &JsValue::from_str("code"),
+        &JsValue::from_str(e.code()),
+    );
+    error.into()
+}
+
+/// An account as JavaScript sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountJs {
+    /// `totp`, `hotp` or `steam`.
+    #[serde(rename = "type")]
+    pub otp_type: String,
+    /// Issuer; empty when unknown.
+    pub issuer: String,
+    /// Account name.
+    pub account: String,
+    /// Base32 secret.
+    pub secret: String,
+    /// `SHA1`, `SHA256` or `SHA512`.
+    pub algorithm: String,
+    /// Number of digits.
+    pub digits: u8,
+    /// TOTP period in seconds.
+    pub period: u32,
+    /// HOTP counter.
+    pub counter: u64,
+}
+
+impl AccountJs {
+    /// The JS view of a core account; the secret in canonical base32.
+    pub fn from_account(a: &Account) -> AccountJs {
+        AccountJs {
+            otp_type: a.otp_type.name().to_owned(),
+            issuer: a.issuer.clone(),
+            account: a.name.clone(),
+            secret: a.secret.to_base32(),
+            algorithm: a.algorithm.name().to_owned(),
+            digits: a.digits,
+            period: a.period,
+            counter: a.counter,
+        }
+    }
+
+    /// The core account; digits and period are checked by the core when a code is computed.
+    pub fn to_account(&self) -> Result<Account, ConvertError> {
+        let otp_type =
+            OtpType::from_name(&self.otp_type).ok_or(ConvertError::Bind(BindError::InvalidType))?;
+        let algorithm = Algorithm::from_name(&self.algorithm)
+            .ok_or(ConvertError::Bind(BindError::InvalidAlgorithm))?;
+        let secret = Secret::from_base32(&self.secret).map_err(ConvertError::Secret)?;
+        Ok(Account {
+            otp_type,
+            issuer: self.issuer.clone(),
+            name: self.account.clone(),
+            secret,
+            algorithm,
+            digits: self.digits,
+            period: self.period,
+            counter: self.counter,
+        })
+    }
+}
+
+/// A code as JavaScript sees it; times in milliseconds (`null` for HOTP).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeJs {
+    /// The code.
+    pub code: String,
+    /// The TOTP step or HOTP counter the code is for.
+    pub counter: u64,
+    /// Start of validity, unix milliseconds.
+    pub valid_from: Option<f64>,
+    /// End of validity (exclusive), unix milliseconds.
+    pub valid_until: Option<f64>,
+}
+
+impl From<Code> for CodeJs {
+    fn from(c: Code) -> CodeJs {
+        // f64 holds every millisecond time up to year 287,396 exactly.
+        let ms = |s: u64| s as f64 * 1000.0;
+        CodeJs {
+            code: c.code,
+            counter: c.counter,
+            valid_from: c.valid_from.map(ms),
+            valid_until: c.valid_until.map(ms),
+        }
+    }
+}
+
+/// A skipped migration entry as JavaScript sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SkippedJs {
+    /// Position in the payload.
+    pub index: usize,
+    /// Issuer, as far as known.
+    pub issuer: String,
+    /// Account name, as far as known.
+    pub account: String,
+    /// Stable reason code.
+    pub reason: &'static str,
+}
+
+impl From<&Skipped> for SkippedJs {
+    fn from(s: &Skipped) -> SkippedJs {
+        SkippedJs {
+            index: s.index,
+            issuer: s.issuer.clone(),
+            account: s.name.clone(),
+            reason: s.reason,
+        }
+    }
+}
+
+/// A decoded migration payload as JavaScript sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DecodedJs {
+    /// Accounts read.
+    pub accounts: Vec<AccountJs>,
+    /// Entries skipped, with reasons.
+    pub skipped: Vec<SkippedJs>,
+    /// Payload version.
+    pub version: i32,
+    /// URIs in the batch.
+    pub batch_size: i32,
+    /// Position of this URI in the batch.
+    pub batch_index: i32,
+    /// Batch id.
+    pub batch_id: i32,
+}
+
+/// Unix milliseconds from JavaScript to unix seconds for the core (rounded down).
+pub fn ms_to_secs(unix_ms: f64) -> Result<u64, BindError> {
+    if unix_ms.is_finite() && unix_ms >= 0.0 && unix_ms < u64::MAX as f64 {
+        Ok((unix_ms / 1000.0).floor() as u64)
+    } else {
+        Err(BindError::InvalidTime)
+    }
+}
+
+fn to_js<T: Serialize>(value: &T) -> JsValue {
+    // Plain objects: no Maps. Our structs hold strings and numbers only, so this cannot fail.
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&serializer).unwrap_or(JsValue::NULL)
+}
+
+fn account_from_js(value: JsValue) -> Result<Account, JsValue> {
+    let js: AccountJs =
+        serde_wasm_bindgen::from_value(value).map_err(|_| js_error(&BindError::InvalidAccount))?;
+    js.to_account().map_err(|e| js_error(&e))
+}
+
+/// Parses an `otpauth://` or `steam://` URI into an account object.
+#[wasm_bindgen(js_name = parseUri)]
+pub fn parse_uri(uri: &str) -> Result<JsValue, JsValue> {
+    let account = uri::parse(uri).map_err(|e| js_error(&e))?;
+    Ok(to_js(&AccountJs::from_account(&account)))
+}
+
+/// The canonical URI of an account object.
+#[wasm_bindgen(js_name = writeUri)]
+pub fn write_uri(account: JsValue) -> Result<String, JsValue> {
+    Ok(uri::write(&account_from_js(account)?))
+}
+
+/// The code at `unix_ms` (TOTP, Steam) or at the stored counter (HOTP):
+/// `{code, counter, validFrom, validUntil}`, times in milliseconds.
+#[wasm_bindgen(js_name = codeAt)]
+pub fn code_at(account: JsValue, unix_ms: f64) -> Result<JsValue, JsValue> {
+    code_at_offset(account, unix_ms, 0)
+}
+
+/// The code `offset` steps from the one at `unix_ms` (−1 previous, +1 next).
+#[wasm_bindgen(js_name = codeAtOffset)]
+pub fn code_at_offset(account: JsValue, unix_ms: f64, offset: i32) -> Result<JsValue, JsValue> {
+    let account = account_from_js(account)?;
+    let secs = ms_to_secs(unix_ms).map_err(|e| js_error(&e))?;
+    let code = account
+        .code_at_offset(secs, i64::from(offset))
+        .map_err(|e| js_error(&e))?;
+    Ok(to_js(&CodeJs::from(code)))
+}
+
+/// Decodes one `otpauth-migration://offline?data=…` URI:
+/// `{accounts, skipped, version, batchSize, batchIndex, batchId}`.
+#[wasm_bindgen(js_name = decodeMigration)]
+pub fn decode_migration(uri: &str) -> Result<JsValue, JsValue> {
+    let d = migration::decode(uri).map_err(|e| js_error(&e))?;
+    Ok(to_js(&DecodedJs {
+        accounts: d.accounts.iter().map(AccountJs::from_account).collect(),
+        skipped: d.skipped.iter().map(SkippedJs::from).collect(),
+        version: d.version,
+        batch_size: d.batch_size,
+        batch_index: d.batch_index,
+        batch_id: d.batch_id,
+    }))
+}
+
+/// Validates base32 secret text (read leniently) and returns its canonical form.
+#[wasm_bindgen(js_name = normalizeSecret)]
+pub fn normalize_secret(text: &str) -> Result<String, JsValue> {
+    Ok(Secret::from_base32(text)
+        .map_err(|e| js_error(&e))?
+        .to_base32())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn milliseconds_round_down_to_seconds() {
+        assert_eq!(ms_to_secs(59_999.0), Ok(59));
+        assert_eq!(ms_to_secs(0.0), Ok(0));
+        for bad in [-1.0, f64::NAN, f64::INFINITY, 1e30] {
+            assert_eq!(ms_to_secs(bad), Err(BindError::InvalidTime), "{bad}");
+        }
+    }
+
+    #[test]
+    fn account_round_trips_through_the_js_view() {
+        let mut a = Account::totp(
+            "Example",
+            "alice",
+            Secret::from_base32("jbsw y3dp ehpk 3pxp").expect("valid"),
+        );
+        a.algorithm = Algorithm::Sha256;
+        a.digits = 8;
+        let js = AccountJs::from_account(&a);
+        assert_eq!(
+            (js.otp_type.as_str(), js.algorithm.as_str()),
+            ("totp", "SHA256")
+        );
+        assert_eq!(js.secret, "JBSWY3DPEHPK3PXP");
+        assert!(js.to_account().expect("valid") == a);
+    }
+
+    #[test]
+    fn unknown_names_and_bad_secrets_have_codes_without_the_secret() {
+        let good = AccountJs::from_account(&Account::totp(
+            "",
+            "",
+            Secret::from_base32("JBSWY3DPEHPK3PXP").expect("valid"),
+        ));
+        let cases = [
+            (
+                AccountJs {
+                    otp_type: "motp".into(),
+                    ..good.clone()
+                },
+                "account_invalid_type",
+            ),
+            (
+                AccountJs {
+                    algorithm: "MD5".into(),
+                    ..good.clone()
+                },
+                "account_invalid_algorithm",
+            ),
+            (
+                AccountJs {
+                    secret: "JBSWY3DPEHPK3PX1".into(),
+                    ..good.clone()
+                },
+                "secret_invalid_character",
+            ),
+            (
+                AccountJs {
+                    secret: "".into(),
+                    ..good.clone()
+                },
+                "secret_empty",
+            ),
+        ];
+        for (js, code) in cases {
+            let err = js.to_account().expect_err("invalid");
+            assert_eq!(err.code(), code);
+            assert!(!err.to_string().contains("JBSW"), "{err}");
+        }
+    }
+}

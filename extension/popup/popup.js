@@ -1,0 +1,248 @@
+// The popup: live codes as tiles, and a minimal "add by secret key" form.
+//
+// Codes come from the background (which never sends secrets) and are asked for again only at the
+// earliest step boundary; between answers only the countdowns change. The form's preview code is
+// computed here, with the popup's own copy of the wasm module, so the secret leaves this page only
+// when the user adds the account.
+import init, { codeAt } from '../pkg/tessera_wasm.js';
+import { wasmUrl } from '../compat.js';
+import { loadClock, now, watchClock } from '../lib/clock.js';
+import { groupCode, secondsLeft } from '../lib/format.js';
+import { applyI18n, errorText, t } from '../lib/i18n.js';
+import { MSG, request } from '../lib/messaging.js';
+
+const $ = (id) => document.getElementById(id);
+const list = $('accounts');
+const form = $('add-form');
+const tiles = new Map(); // id -> { li, button, issuer, account, code, countdown, bar, data }
+
+let refreshTimer = 0;
+let wasmReady = null;
+
+function showStatus(text) {
+  $('status').textContent = text;
+}
+
+// ---- Tiles -------------------------------------------------------------------------------------
+
+function makeTile(id) {
+  const li = document.createElement('li');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'tile';
+  button.dataset.id = id;
+  const parts = {};
+  for (const name of ['issuer', 'account', 'code', 'countdown', 'bar']) {
+    parts[name] = document.createElement('span');
+    parts[name].className = name;
+  }
+  parts.countdown.setAttribute('aria-hidden', 'true');
+  button.append(parts.issuer, parts.countdown, parts.account, parts.code, parts.bar);
+  button.addEventListener('click', () => copy(id));
+  li.append(button);
+  return { li, button, ...parts, data: null };
+}
+
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+function fillTile(tile, a) {
+  tile.data = a;
+  tile.button.classList.toggle('error', Boolean(a.error));
+  if (a.error) {
+    setText(tile.issuer, '?');
+    setText(tile.account, '');
+    setText(tile.code, errorText(a.error));
+    setText(tile.countdown, '');
+    tile.button.removeAttribute('aria-label');
+    return;
+  }
+  setText(tile.issuer, a.issuer);
+  setText(tile.account, a.account);
+  setText(tile.code, groupCode(a.code));
+  const label = [a.issuer, a.account].filter(Boolean).join(' – ');
+  tile.button.setAttribute('aria-label', `${t('copyHint', [label])}: ${a.code}`);
+  tile.bar.hidden = a.validUntil == null;
+  updateCountdown(tile, now());
+}
+
+function updateCountdown(tile, nowMs) {
+  const a = tile.data;
+  if (!a || a.error) return;
+  if (a.validUntil == null) {
+    setText(tile.countdown, t('counterLabel', [String(a.counter)]));
+    return;
+  }
+  const left = secondsLeft(a.validUntil, nowMs);
+  setText(tile.countdown, t('secondsLeft', [String(left)]));
+  tile.countdown.title = t('secondsLeftLong', [String(left)]);
+  const fraction = Math.min(1, Math.max(0, (a.validUntil - nowMs) / (a.period * 1000)));
+  tile.bar.style.setProperty('--left', fraction.toFixed(3));
+}
+
+function render(accounts) {
+  const seen = new Set();
+  for (const a of accounts) {
+    seen.add(a.id);
+    let tile = tiles.get(a.id);
+    if (!tile) {
+      tile = makeTile(a.id);
+      tiles.set(a.id, tile);
+    }
+    fillTile(tile, a);
+    list.append(tile.li); // keeps the answer's order; moving a node keeps its focus
+  }
+  for (const [id, tile] of tiles) {
+    if (!seen.has(id)) {
+      tile.li.remove();
+      tiles.delete(id);
+    }
+  }
+  $('loading').hidden = true;
+  $('empty').hidden = accounts.length > 0;
+}
+
+/** Asks the background for codes, then again at the earliest step boundary. */
+async function refresh() {
+  clearTimeout(refreshTimer);
+  try {
+    await loadClock();
+    const answer = await request(MSG.LIST);
+    render(answer.accounts);
+    const boundaries = answer.accounts.map((a) => a.validUntil).filter(Number.isFinite);
+    if (boundaries.length > 0) {
+      // A few ms past the boundary, so the next answer is certainly the next step.
+      refreshTimer = setTimeout(refresh, Math.max(0, Math.min(...boundaries) - now()) + 20);
+    }
+  } catch (error) {
+    showStatus(errorText(error.code));
+    refreshTimer = setTimeout(refresh, 5000);
+  }
+}
+
+/** Countdowns tick on whole seconds; only text that changed is touched. */
+function tick() {
+  const nowMs = now();
+  for (const tile of tiles.values()) updateCountdown(tile, nowMs);
+  setTimeout(tick, 1000 - (Date.now() % 1000));
+}
+
+async function copy(id) {
+  const code = tiles.get(id)?.data?.code;
+  if (!code) return;
+  try {
+    await navigator.clipboard.writeText(code);
+    showStatus(t('copied'));
+  } catch {
+    showStatus(t('copyFailed'));
+  }
+}
+
+// ---- Add form ----------------------------------------------------------------------------------
+
+function formAccount() {
+  const type = $('type').value;
+  const number = (id) => (form.elements[id].value.trim() === '' ? NaN : Number(form.elements[id].value));
+  return {
+    type,
+    issuer: $('issuer').value.trim(),
+    account: $('account').value.trim(),
+    secret: $('secret').value,
+    algorithm: $('algorithm').value,
+    digits: number('digits'),
+    period: number('period'),
+    counter: type === 'hotp' ? number('counter') : 0,
+  };
+}
+
+/** Steam has fixed settings; HOTP has a counter and no period. */
+function syncTypeFields() {
+  const type = $('type').value;
+  const steam = type === 'steam';
+  if (steam) {
+    $('algorithm').value = 'SHA1';
+    $('digits').value = '5';
+    $('period').value = '30';
+  } else if ($('digits').disabled) {
+    $('digits').value = '6';
+  }
+  for (const id of ['algorithm', 'digits', 'period']) $(id).disabled = steam;
+  $('period').disabled = steam || type === 'hotp';
+  $('counter').disabled = type !== 'hotp';
+}
+
+async function updatePreview() {
+  const preview = $('preview');
+  $('form-error').textContent = '';
+  if ($('secret').value.trim() === '') {
+    preview.classList.add('empty');
+    preview.textContent = t('previewEmpty');
+    return;
+  }
+  await wasmReady;
+  try {
+    const c = codeAt(formAccount(), now());
+    preview.classList.remove('empty');
+    preview.textContent = groupCode(c.code);
+  } catch (error) {
+    preview.classList.add('empty');
+    preview.textContent = errorText(error.code);
+  }
+}
+
+function openForm(open) {
+  form.hidden = !open;
+  $('add-toggle').setAttribute('aria-expanded', String(open));
+  if (open) {
+    wasmReady ??= loadClock().then(() => init({ module_or_path: wasmUrl }));
+    updatePreview();
+    $('issuer').focus();
+  }
+}
+
+function resetForm() {
+  form.reset(); // clears the secret too
+  syncTypeFields();
+  $('form-error').textContent = '';
+}
+
+async function submit(event) {
+  event.preventDefault();
+  const submitButton = $('add-submit');
+  submitButton.disabled = true;
+  try {
+    await request(MSG.ADD, { account: formAccount() });
+    resetForm();
+    openForm(false);
+    showStatus(t('added'));
+    $('add-toggle').focus();
+    await refresh();
+  } catch (error) {
+    $('form-error').textContent = errorText(error.code);
+  } finally {
+    submitButton.disabled = false;
+  }
+}
+
+// ---- Start -------------------------------------------------------------------------------------
+
+applyI18n();
+syncTypeFields();
+$('add-toggle').addEventListener('click', () => openForm(form.hidden));
+$('add-cancel').addEventListener('click', () => {
+  resetForm();
+  openForm(false);
+});
+form.addEventListener('input', updatePreview);
+$('type').addEventListener('change', () => {
+  syncTypeFields();
+  updatePreview();
+});
+form.addEventListener('submit', submit);
+watchClock(() => {
+  refresh();
+  if (!form.hidden) updatePreview();
+});
+refresh();
+tick();
