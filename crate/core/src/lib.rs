@@ -8,6 +8,7 @@ pub mod migration;
 pub mod otp;
 pub mod secret;
 pub mod uri;
+pub mod vault;
 
 pub use account::{Account, OtpType};
 pub use otp::{Algorithm, Code, OtpError};

@@ -1,0 +1,507 @@
+//! The decrypted contents of a vault and their compact body encoding (body version 1, specified in
+//! docs/vault-format.md).
+
+use std::collections::BTreeMap;
+
+use zeroize::{Zeroize, Zeroizing};
+
+use super::codec::{Reader, Writer, MAX_VARINT_BYTES};
+use super::error::{VaultError, VersionedPart};
+use super::keys::{Rng, TAG_BYTES};
+use super::{
+    BODY_VERSION, MAX_RECORDS, MAX_SETTINGS, MAX_SETTING_KEY_BYTES, MAX_SETTING_VALUE_BYTES,
+    MAX_SITES, MAX_SITE_BYTES, MAX_STRING_BYTES,
+};
+use crate::account::{Account, OtpType};
+use crate::otp::Algorithm;
+use crate::secret::{Secret, MAX_SECRET_BYTES};
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+        pub struct $name(pub [u8; 8]);
+
+        impl $name {
+            /// Eight fresh random bytes.
+            pub fn random(rng: Rng<'_>) -> $name {
+                let mut b = [0u8; 8];
+                rng(&mut b);
+                $name(b)
+            }
+
+            /// Sixteen lower-case hex digits (the form JavaScript and JSON see).
+            pub fn to_hex(&self) -> String {
+                self.0.iter().map(|b| format!("{b:02x}")).collect()
+            }
+
+            /// Parses sixteen hex digits in either case.
+            pub fn from_hex(text: &str) -> Option<$name> {
+                let t = text.as_bytes();
+                if t.len() != 16 || !t.iter().all(u8::is_ascii_hexdigit) {
+                    return None;
+                }
+                let mut b = [0u8; 8];
+                for (i, pair) in t.chunks(2).enumerate() {
+                    let s = core::str::from_utf8(pair).ok()?;
+                    b[i] = u8::from_str_radix(s, 16).ok()?;
+                }
+                Some($name(b))
+            }
+        }
+
+        impl core::fmt::Display for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str(&self.to_hex())
+            }
+        }
+
+        impl core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.to_hex())
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A record's stable id: 8 random bytes, never reused, kept through edits and deletion.
+    RecordId
+);
+id_type!(
+    /// A device's id: 8 random bytes chosen once per installation; part of every [`Stamp`].
+    DeviceId
+);
+
+/// When and where a record last changed: a hybrid logical clock (wall-clock milliseconds plus a
+/// counter that orders changes within one millisecond or while the clock runs back) and the device.
+/// Stamps order by `millis`, then `counter`, then `device`, so every two stamps compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Stamp {
+    /// Milliseconds since the Unix epoch (the larger of the clock and the last stamp seen).
+    pub millis: u64,
+    /// Logical counter within `millis`.
+    pub counter: u32,
+    /// The device that made the change.
+    pub device: DeviceId,
+}
+
+impl Stamp {
+    /// The hybrid-logical-clock successor of `previous` (the newest stamp this device has seen) at
+    /// wall-clock `now_millis`: later than `previous` even when the clock went back.
+    pub fn next(previous: Option<&Stamp>, now_millis: u64, device: DeviceId) -> Stamp {
+        match previous {
+            Some(p) if p.millis >= now_millis => match p.counter.checked_add(1) {
+                Some(counter) => Stamp {
+                    millis: p.millis,
+                    counter,
+                    device,
+                },
+                None => Stamp {
+                    millis: p.millis.saturating_add(1),
+                    counter: 0,
+                    device,
+                },
+            },
+            _ => Stamp {
+                millis: now_millis,
+                counter: 0,
+                device,
+            },
+        }
+    }
+}
+
+/// What a record holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// A live account.
+    Account {
+        /// The account (its secret is zeroized on drop).
+        account: Account,
+        /// Registrable domains the account's codes are filled on (`example.com`), in the user's
+        /// order.
+        sites: Vec<String>,
+    },
+    /// A tombstone: the account was deleted, its secret and labels dropped. Kept so that sync can
+    /// tell a deletion from an account it has not seen.
+    Deleted {
+        /// When the deletion happened, in Unix milliseconds.
+        deleted_at_millis: u64,
+    },
+}
+
+/// One record of the vault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// Stable random id.
+    pub id: RecordId,
+    /// Last change.
+    pub stamp: Stamp,
+    /// The account or its tombstone.
+    pub entry: Entry,
+}
+
+/// The decrypted contents of a vault: records in the user's order, and settings that travel with
+/// the accounts. Secrets are zeroized on drop (by [`Secret`]), and so are labels, sites and settings
+/// (by this type's `Drop`). `Debug` shows labels but never secrets.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Vault {
+    /// Records, in display order.
+    pub records: Vec<Record>,
+    /// Settings as key/value text (for example `autolock_minutes` → `15`).
+    pub settings: BTreeMap<String, String>,
+}
+
+impl Drop for Vault {
+    fn drop(&mut self) {
+        for r in &mut self.records {
+            if let Entry::Account { account, sites } = &mut r.entry {
+                account.issuer.zeroize();
+                account.name.zeroize();
+                sites.iter_mut().for_each(Zeroize::zeroize);
+            }
+        }
+        // BTreeMap keys cannot be borrowed mutably; take the entries out to wipe them.
+        for (mut k, mut v) in core::mem::take(&mut self.settings) {
+            k.zeroize();
+            v.zeroize();
+        }
+    }
+}
+
+impl Vault {
+    /// An empty vault.
+    pub fn new() -> Vault {
+        Vault::default()
+    }
+
+    /// Appends an account with a fresh random id and returns the id.
+    pub fn add_account(
+        &mut self,
+        account: Account,
+        sites: Vec<String>,
+        stamp: Stamp,
+        rng: Rng<'_>,
+    ) -> RecordId {
+        let id = loop {
+            let id = RecordId::random(rng);
+            if self.records.iter().all(|r| r.id != id) {
+                break id;
+            }
+        };
+        self.records.push(Record {
+            id,
+            stamp,
+            entry: Entry::Account { account, sites },
+        });
+        id
+    }
+
+    /// Turns the record into a tombstone (dropping, and so wiping, its secret). False if there is
+    /// no live record with that id.
+    pub fn delete(&mut self, id: RecordId, stamp: Stamp) -> bool {
+        match self.records.iter_mut().find(|r| r.id == id) {
+            Some(r) if matches!(r.entry, Entry::Account { .. }) => {
+                r.entry = Entry::Deleted {
+                    deleted_at_millis: stamp.millis,
+                };
+                r.stamp = stamp;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The live accounts in order, with their ids and sites.
+    pub fn accounts(&self) -> impl Iterator<Item = (RecordId, &Account, &[String])> {
+        self.records.iter().filter_map(|r| match &r.entry {
+            Entry::Account { account, sites } => Some((r.id, account, sites.as_slice())),
+            Entry::Deleted { .. } => None,
+        })
+    }
+
+    /// The newest stamp of any record (the clock to continue from with [`Stamp::next`]).
+    pub fn latest_stamp(&self) -> Option<Stamp> {
+        self.records.iter().map(|r| r.stamp).max()
+    }
+}
+
+fn type_byte(t: OtpType) -> u8 {
+    match t {
+        OtpType::Totp => 0,
+        OtpType::Hotp => 1,
+        OtpType::Steam => 2,
+    }
+}
+
+fn algorithm_byte(a: Algorithm) -> u8 {
+    match a {
+        Algorithm::Sha1 => 0,
+        Algorithm::Sha256 => 1,
+        Algorithm::Sha512 => 2,
+    }
+}
+
+const RECORD_ACCOUNT: u8 = 0;
+const RECORD_DELETED: u8 = 1;
+
+/// Checks everything the reader checks, so that a sealed vault always opens again.
+fn validate(vault: &Vault) -> Result<(), VaultError> {
+    if vault.records.len() > MAX_RECORDS {
+        return Err(VaultError::TooLarge { what: "records" });
+    }
+    let mut ids: Vec<(RecordId, usize)> = vault
+        .records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id, i))
+        .collect();
+    ids.sort_unstable();
+    if let Some(pair) = ids.windows(2).find(|p| p[0].0 == p[1].0) {
+        return Err(VaultError::InvalidRecord {
+            index: pair[1].1,
+            reason: "duplicate id",
+        });
+    }
+    for (index, r) in vault.records.iter().enumerate() {
+        let invalid = |reason| Err(VaultError::InvalidRecord { index, reason });
+        if let Entry::Account { account, sites } = &r.entry {
+            if account.validate().is_err() {
+                return invalid("invalid account (digits or period)");
+            }
+            if account.issuer.len() > MAX_STRING_BYTES || account.name.len() > MAX_STRING_BYTES {
+                return invalid("issuer or name too long");
+            }
+            if sites.len() > MAX_SITES {
+                return invalid("too many sites");
+            }
+            if sites
+                .iter()
+                .any(|s| s.is_empty() || s.len() > MAX_SITE_BYTES)
+            {
+                return invalid("empty or too long site");
+            }
+        }
+    }
+    if vault.settings.len() > MAX_SETTINGS {
+        return Err(VaultError::TooLarge { what: "settings" });
+    }
+    for (k, v) in &vault.settings {
+        if k.is_empty() || k.len() > MAX_SETTING_KEY_BYTES || v.len() > MAX_SETTING_VALUE_BYTES {
+            return Err(VaultError::InvalidSetting);
+        }
+    }
+    Ok(())
+}
+
+/// An upper bound of the encoded size plus the GCM tag, so the buffer never reallocates (a
+/// reallocation would leave a plaintext copy behind in freed memory).
+fn capacity_bound(vault: &Vault, devices: usize) -> usize {
+    const V: usize = MAX_VARINT_BYTES;
+    let mut n = 4 * V + devices * 8 + TAG_BYTES;
+    for r in &vault.records {
+        n += 1 + 8 + 3 * V;
+        n += match &r.entry {
+            Entry::Account { account, sites } => {
+                3 + 5 * V
+                    + account.secret.len()
+                    + account.issuer.len()
+                    + account.name.len()
+                    + V
+                    + sites.iter().map(|s| V + s.len()).sum::<usize>()
+            }
+            Entry::Deleted { .. } => V,
+        };
+    }
+    n + vault
+        .settings
+        .iter()
+        .map(|(k, v)| 2 * V + k.len() + v.len())
+        .sum::<usize>()
+}
+
+/// Encodes the body; the result is zeroized on drop.
+pub(crate) fn encode(vault: &Vault) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+    validate(vault)?;
+    let mut devices: Vec<DeviceId> = Vec::new();
+    for r in &vault.records {
+        if !devices.contains(&r.stamp.device) {
+            devices.push(r.stamp.device);
+        }
+    }
+    let mut out = Zeroizing::new(Vec::with_capacity(capacity_bound(vault, devices.len())));
+    let mut w = Writer { out: &mut out };
+    w.varint(BODY_VERSION);
+    w.varint(devices.len() as u64);
+    for d in &devices {
+        w.fixed(&d.0);
+    }
+    w.varint(vault.records.len() as u64);
+    for r in &vault.records {
+        w.u8(match r.entry {
+            Entry::Account { .. } => RECORD_ACCOUNT,
+            Entry::Deleted { .. } => RECORD_DELETED,
+        });
+        w.fixed(&r.id.0);
+        w.varint(r.stamp.millis);
+        w.varint(u64::from(r.stamp.counter));
+        // The device is in the table: it was collected from these very records above.
+        let device_index = devices
+            .iter()
+            .position(|d| *d == r.stamp.device)
+            .unwrap_or_default();
+        w.varint(device_index as u64);
+        match &r.entry {
+            Entry::Account { account, sites } => {
+                w.u8(type_byte(account.otp_type));
+                w.u8(algorithm_byte(account.algorithm));
+                w.u8(account.digits);
+                w.varint(u64::from(account.period));
+                w.varint(account.counter);
+                w.bytes(account.secret.expose());
+                w.bytes(account.issuer.as_bytes());
+                w.bytes(account.name.as_bytes());
+                w.varint(sites.len() as u64);
+                for s in sites {
+                    w.bytes(s.as_bytes());
+                }
+            }
+            Entry::Deleted { deleted_at_millis } => w.varint(*deleted_at_millis),
+        }
+    }
+    w.varint(vault.settings.len() as u64);
+    for (k, v) in &vault.settings {
+        w.bytes(k.as_bytes());
+        w.bytes(v.as_bytes());
+    }
+    Ok(out)
+}
+
+fn malformed(reason: &'static str) -> VaultError {
+    VaultError::Malformed { reason }
+}
+
+/// Decodes a body. Every count and length is checked against its limit before anything is
+/// allocated for it; every enum value, account and id is checked.
+pub(crate) fn decode(plain: &[u8]) -> Result<Vault, VaultError> {
+    let mut r = Reader::new(plain);
+    let version = r.varint()?;
+    if version != BODY_VERSION {
+        return Err(if version > BODY_VERSION {
+            VaultError::UnsupportedVersion {
+                part: VersionedPart::Body,
+                found: version,
+                supported: BODY_VERSION,
+            }
+        } else {
+            malformed("body version 0")
+        });
+    }
+    let device_count = r.count(MAX_RECORDS, "devices")?;
+    let mut devices = Vec::with_capacity(device_count);
+    for _ in 0..device_count {
+        let d = DeviceId(r.array8()?);
+        if devices.contains(&d) {
+            return Err(malformed("duplicate device"));
+        }
+        devices.push(d);
+    }
+    let record_count = r.count(MAX_RECORDS, "records")?;
+    let mut vault = Vault::new();
+    vault.records.reserve(record_count);
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..record_count {
+        let kind = r.u8()?;
+        let id = RecordId(r.array8()?);
+        let millis = r.varint()?;
+        let counter =
+            u32::try_from(r.varint()?).map_err(|_| malformed("stamp counter above 32 bits"))?;
+        let device_index = r.varint()?;
+        let device = *usize::try_from(device_index)
+            .ok()
+            .and_then(|i| devices.get(i))
+            .ok_or(malformed("device index"))?;
+        let stamp = Stamp {
+            millis,
+            counter,
+            device,
+        };
+        let entry = match kind {
+            RECORD_ACCOUNT => {
+                let otp_type = match r.u8()? {
+                    0 => OtpType::Totp,
+                    1 => OtpType::Hotp,
+                    2 => OtpType::Steam,
+                    _ => return Err(malformed("account type")),
+                };
+                let algorithm = match r.u8()? {
+                    0 => Algorithm::Sha1,
+                    1 => Algorithm::Sha256,
+                    2 => Algorithm::Sha512,
+                    _ => return Err(malformed("algorithm")),
+                };
+                let digits = r.u8()?;
+                let period =
+                    u32::try_from(r.varint()?).map_err(|_| malformed("period above 32 bits"))?;
+                let counter = r.varint()?;
+                let secret = Secret::from_bytes(r.bytes(MAX_SECRET_BYTES, "secret")?.to_vec())
+                    .map_err(|_| malformed("empty secret"))?;
+                let issuer = r.string(MAX_STRING_BYTES, "issuer")?;
+                let name = r.string(MAX_STRING_BYTES, "account name")?;
+                let site_count = r.count(MAX_SITES, "sites")?;
+                let mut sites = Vec::with_capacity(site_count);
+                for _ in 0..site_count {
+                    let s = r.string(MAX_SITE_BYTES, "site")?;
+                    if s.is_empty() {
+                        return Err(malformed("empty site"));
+                    }
+                    sites.push(s);
+                }
+                let account = Account {
+                    otp_type,
+                    issuer,
+                    name,
+                    secret,
+                    algorithm,
+                    digits,
+                    period,
+                    counter,
+                };
+                if account.validate().is_err() {
+                    return Err(malformed("invalid account (digits or period)"));
+                }
+                Entry::Account { account, sites }
+            }
+            RECORD_DELETED => Entry::Deleted {
+                deleted_at_millis: r.varint()?,
+            },
+            _ => return Err(malformed("record kind")),
+        };
+        if !seen.insert(id) {
+            return Err(malformed("duplicate record id"));
+        }
+        vault.records.push(Record { id, stamp, entry });
+    }
+    let setting_count = r.count(MAX_SETTINGS, "settings")?;
+    for _ in 0..setting_count {
+        let k = r.string(MAX_SETTING_KEY_BYTES, "setting key")?;
+        let v = r.string(MAX_SETTING_VALUE_BYTES, "setting value")?;
+        if k.is_empty() {
+            return Err(malformed("empty setting key"));
+        }
+        if vault
+            .settings
+            .keys()
+            .next_back()
+            .is_some_and(|last| *last >= k)
+        {
+            return Err(malformed("settings not in strictly increasing key order"));
+        }
+        vault.settings.insert(k, v);
+    }
+    if !r.is_empty() {
+        return Err(malformed("trailing bytes after the body"));
+    }
+    Ok(vault)
+}
