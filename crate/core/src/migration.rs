@@ -129,8 +129,6 @@ pub mod reason {
     pub const PERIOD: &str = "migration_period_unsupported";
     /// Encoding: Google Authenticator only has 6 or 8 digits.
     pub const DIGITS: &str = "migration_digits_unsupported";
-    /// Encoding: the HOTP counter does not fit the payload's signed 64-bit field.
-    pub const COUNTER: &str = "migration_counter_unsupported";
     /// Encoding: the account alone is larger than [`super::MAX_PAYLOAD_BYTES`].
     pub const TOO_LARGE: &str = "migration_account_too_large";
     /// Encoding: the account is not valid (digits or period out of range).
@@ -469,18 +467,17 @@ fn entry_to_account(entry: RawEntry<'_>) -> Result<Account, (String, String, &'s
 }
 
 /// Issuer and account name from an entry: `Issuer:account` is split when the issuer is empty, and
-/// the issuer's own `Issuer:` prefix is removed from the name. Spaces after the colon are dropped.
+/// the issuer's own `Issuer:` prefix is removed from the name. Leading spaces of the name are
+/// dropped (as after the separator of an otpauth label), so that every name decoded here encodes
+/// and decodes back unchanged.
 fn split_name(issuer: &str, name: &str) -> (String, String) {
-    if issuer.is_empty() {
-        if let Some((i, n)) = name.split_once(':') {
-            return (i.to_owned(), n.trim_start_matches(' ').to_owned());
-        }
-        return (String::new(), name.to_owned());
-    }
-    match name.strip_prefix(issuer).and_then(|r| r.strip_prefix(':')) {
-        Some(rest) => (issuer.to_owned(), rest.trim_start_matches(' ').to_owned()),
-        None => (issuer.to_owned(), name.to_owned()),
-    }
+    let (issuer, name) = if issuer.is_empty() {
+        name.split_once(':').unwrap_or(("", name))
+    } else {
+        let rest = name.strip_prefix(issuer).and_then(|r| r.strip_prefix(':'));
+        (issuer, rest.unwrap_or(name))
+    };
+    (issuer.to_owned(), name.trim_start_matches(' ').to_owned())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -564,9 +561,6 @@ fn encode_entry(account: &Account) -> Result<Vec<u8>, &'static str> {
     };
     if account.otp_type == OtpType::Totp && account.period != otp::DEFAULT_PERIOD {
         return Err(reason::PERIOD);
-    }
-    if account.otp_type == OtpType::Hotp && i64::try_from(account.counter).is_err() {
-        return Err(reason::COUNTER);
     }
     let name = if !account.issuer.is_empty() {
         format!("{}:{}", account.issuer, account.name)
@@ -784,7 +778,6 @@ mod tests {
             reason::STEAM,
             reason::PERIOD,
             reason::DIGITS,
-            reason::COUNTER,
             reason::TOO_LARGE,
             reason::INVALID,
         ];

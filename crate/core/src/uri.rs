@@ -29,7 +29,8 @@
 //! - Steam arrives as `otpauth://steam/…`, as `otpauth://totp/…&encoder=steam` (pyotp, KeePassXC) and
 //!   as `steam://SECRET`. An issuer `Steam` alone does not make an account Steam: `otpauth://totp/`
 //!   says TOTP. A Steam URI without any issuer gets the issuer `Steam`.
-//! - Inputs longer than [`MAX_URI_BYTES`] are refused before any work is done.
+//! - Inputs longer than [`MAX_URI_BYTES`] are refused before any work is done, and so are an issuer
+//!   or account name longer than [`MAX_NAME_BYTES`].
 //!
 //! # What [`write`] produces
 //!
@@ -42,7 +43,8 @@
 //! reads back unchanged). Steam is written as `otpauth://steam/Steam:ACCOUNT?secret=…&issuer=Steam`
 //! (with the account's own issuer if it was renamed).
 //!
-//! `parse(write(a)) == a` holds for every valid account except that leading spaces of an account name
+//! `parse(write(a)) == a` holds for every valid account whose issuer and name fit [`MAX_NAME_BYTES`],
+//! except that leading spaces of an account name
 //! cannot be represented after the separator (the format defines them away), and that a Steam account
 //! with an empty issuer reads back with issuer `Steam`.
 
@@ -55,6 +57,23 @@ use crate::secret::{Secret, SecretError};
 /// and image parameters while keeping hostile input small.
 pub const MAX_URI_BYTES: usize = 4096;
 
+/// Longest issuer and longest account name accepted, in bytes of UTF-8 after decoding. Far above any
+/// real label, and low enough that [`write`] always produces a URI [`parse`] accepts: percent-encoding
+/// at most triples a byte, the issuer appears twice, and the longest secret is 1,639 base32 characters.
+pub const MAX_NAME_BYTES: usize = 256;
+
+/// Longest fixed part of a written URI: scheme and type, separator, parameter names, the longest
+/// algorithm, digits and counter values.
+const MAX_FIXED_BYTES: usize =
+    "otpauth://steam/:?secret=&issuer=&algorithm=SHA512&digits=10&counter=18446744073709551615"
+        .len();
+
+// The round trip parse(write(x)) == x needs every written URI to fit the input cap.
+const _: () = assert!(
+    MAX_FIXED_BYTES + (crate::secret::MAX_SECRET_BYTES * 8).div_ceil(5) + 3 * 3 * MAX_NAME_BYTES
+        <= MAX_URI_BYTES
+);
+
 /// Why a URI could not be parsed. Messages name the problem and never contain the secret (nor any
 /// other value taken from the URI).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +83,8 @@ pub enum UriError {
     TooLong,
     /// Not an `otpauth://` or `steam://` URI.
     NotOtpauth,
+    /// The issuer or the account name is longer than [`MAX_NAME_BYTES`].
+    NameTooLong,
     /// The type after `otpauth://` is not `totp`, `hotp` or `steam`.
     UnknownType,
     /// The label or a parameter value has a bad percent escape or is not UTF-8.
@@ -91,6 +112,7 @@ impl UriError {
         match self {
             UriError::TooLong => "uri_too_long",
             UriError::NotOtpauth => "uri_not_otpauth",
+            UriError::NameTooLong => "uri_name_too_long",
             UriError::UnknownType => "uri_unknown_type",
             UriError::InvalidEncoding { .. } => "uri_invalid_encoding",
             UriError::MissingSecret => "uri_missing_secret",
@@ -108,6 +130,12 @@ impl core::fmt::Display for UriError {
         match self {
             UriError::TooLong => write!(f, "the URI is longer than {MAX_URI_BYTES} bytes"),
             UriError::NotOtpauth => f.write_str("not an otpauth:// or steam:// URI"),
+            UriError::NameTooLong => {
+                write!(
+                    f,
+                    "the issuer or account name is longer than {MAX_NAME_BYTES} bytes"
+                )
+            }
             UriError::UnknownType => f.write_str("the OTP type must be totp, hotp or steam"),
             UriError::InvalidEncoding { part } => {
                 write!(f, "the {part} is not valid percent-encoded UTF-8")
@@ -218,6 +246,9 @@ pub fn parse(uri: &str) -> Result<Account, UriError> {
         None => String::new(),
     };
     let (mut issuer, name) = split_label(&label, &issuer_param);
+    if issuer.len() > MAX_NAME_BYTES || name.len() > MAX_NAME_BYTES {
+        return Err(UriError::NameTooLong);
+    }
 
     let mut account = Account::totp("", "", secret);
     account.otp_type = otp_type;
@@ -505,6 +536,7 @@ mod tests {
         let all = [
             UriError::TooLong,
             UriError::NotOtpauth,
+            UriError::NameTooLong,
             UriError::UnknownType,
             UriError::InvalidEncoding { part: "label" },
             UriError::MissingSecret,
