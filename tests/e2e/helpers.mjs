@@ -1,0 +1,98 @@
+// Shared by the end-to-end tests: paths, the RFC tables (independent truth), locale messages, and a
+// poll helper. Not a test file itself (node --test picks up *.test.mjs only).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const dist = (name) => path.join(ROOT, 'dist', name);
+export const POPUP_PATH = 'extension/popup/popup.html';
+export const OPTIONS_PATH = 'extension/options/options.html';
+
+/** Fails loudly when a build is missing: only a missing browser binary may skip a test. */
+export function requireBuild(dir) {
+  if (!fs.existsSync(path.join(dir, 'manifest.json')) || !fs.existsSync(path.join(dir, 'extension/pkg/tessera_wasm_bg.wasm'))) {
+    throw new Error(`${path.relative(ROOT, dir)} is missing or incomplete: run scripts/build.sh --test first`);
+  }
+  return dir;
+}
+
+/** The English (or other) message text, with $1… substituted, as chrome.i18n.getMessage gives it. */
+export function message(name, substitutions = [], lang = 'en') {
+  const messages = JSON.parse(fs.readFileSync(path.join(ROOT, '_locales', lang, 'messages.json'), 'utf8'));
+  const entry = messages[name];
+  if (!entry) throw new Error(`no message ${name} in ${lang}`);
+  let text = entry.message;
+  for (const [key, ph] of Object.entries(entry.placeholders ?? {})) {
+    const value = ph.content.replace(/\$(\d)/g, (_, n) => substitutions[Number(n) - 1] ?? '');
+    text = text.replace(new RegExp(`\\$${key}\\$`, 'gi'), value);
+  }
+  return text;
+}
+
+// RFC 6238 Appendix B. The shared corpus (transcribed from the RFC, recomputed with Python's hmac)
+// is used when present; the inline table is the RFC's own, for machines without the corpus.
+const RFC6238_INLINE = {
+  seeds: {
+    SHA1: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+    SHA256: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA',
+    SHA512:
+      'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNA',
+  },
+  rows: [
+    [59, '94287082', '46119246', '90693936'],
+    [1111111109, '07081804', '68084774', '25091201'],
+    [1111111111, '14050471', '67062674', '99943326'],
+    [1234567890, '89005924', '91819424', '93441116'],
+    [2000000000, '69279037', '90698825', '38618901'],
+    [20000000000, '65353130', '77737706', '47863826'],
+  ],
+};
+
+/** { seeds: {SHA1, SHA256, SHA512} base32, ascii, vectors: [{time, mode, totp}], period, digits, source } */
+export function rfc6238() {
+  const corpus = '/work/shared/corpora/otp/rfc6238_totp.json';
+  if (fs.existsSync(corpus)) {
+    const d = JSON.parse(fs.readFileSync(corpus, 'utf8'));
+    return {
+      source: corpus,
+      period: d.step,
+      digits: d.digits,
+      seeds: Object.fromEntries(Object.entries(d.seeds).map(([k, v]) => [k, v.base32])),
+      ascii: Object.fromEntries(Object.entries(d.seeds).map(([k, v]) => [k, v.ascii])),
+      hex: Object.fromEntries(Object.entries(d.seeds).map(([k, v]) => [k, v.hex])),
+      vectors: d.vectors.map((v) => ({ time: v.time, mode: v.mode, totp: v.totp })),
+    };
+  }
+  const ascii = { SHA1: '12345678901234567890', SHA256: '12345678901234567890123456789012' };
+  ascii.SHA512 = ascii.SHA256 + ascii.SHA256;
+  return {
+    source: 'inline RFC 6238 Appendix B',
+    period: 30,
+    digits: 8,
+    seeds: RFC6238_INLINE.seeds,
+    ascii,
+    hex: Object.fromEntries(Object.entries(ascii).map(([k, v]) => [k, Buffer.from(v).toString('hex')])),
+    vectors: RFC6238_INLINE.rows.flatMap(([time, ...codes]) =>
+      ['SHA1', 'SHA256', 'SHA512'].map((mode, i) => ({ time, mode, totp: codes[i] })),
+    ),
+  };
+}
+
+/** RFC 4226 Appendix D: HOTP of "12345678901234567890" (base32 below) for counters 0..9, 6 digits. */
+export const RFC4226 = {
+  secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+  codes: ['755224', '287082', '359152', '969429', '338314', '254676', '287922', '162583', '399871', '520489'],
+};
+
+/** Polls `read` until `ok(value)`; returns the value or throws with the last one seen. */
+export async function until(read, ok, { timeout = 10_000, interval = 50, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await read();
+    if (ok(last)) return last;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
