@@ -58,8 +58,16 @@ fn rfc6238_seed(alg: Algorithm) -> Secret {
 fn rfc4226_appendix_d_inline() {
     let secret = Secret::from_bytes(b"12345678901234567890".to_vec()).unwrap();
     for (counter, truncated, code) in RFC4226_APPENDIX_D {
-        assert_eq!(otp::truncated(&secret, Algorithm::Sha1, counter), truncated, "counter {counter}");
-        assert_eq!(otp::hotp(&secret, Algorithm::Sha1, 6, counter).unwrap(), code, "counter {counter}");
+        assert_eq!(
+            otp::truncated(&secret, Algorithm::Sha1, counter),
+            truncated,
+            "counter {counter}"
+        );
+        assert_eq!(
+            otp::hotp(&secret, Algorithm::Sha1, 6, counter).unwrap(),
+            code,
+            "counter {counter}"
+        );
         let mut account = Account::totp("", "", secret.clone());
         account.otp_type = OtpType::Hotp;
         account.counter = counter;
@@ -74,56 +82,88 @@ fn rfc6238_appendix_b_inline() {
         let mut account = Account::totp("", "", rfc6238_seed(alg));
         account.algorithm = alg;
         account.digits = 8;
-        assert_eq!(account.code_at(time).unwrap().code, code, "{mode} at {time}");
+        assert_eq!(
+            account.code_at(time).unwrap().code,
+            code,
+            "{mode} at {time}"
+        );
     }
 }
 
 #[test]
 fn rfc4226_corpus() {
-    let Some(doc) = load("otp/rfc4226_hotp.json") else { return };
+    let Some(doc) = load("otp/rfc4226_hotp.json") else {
+        return;
+    };
     let secret = Secret::from_bytes(hex(s(&doc, "secret_hex"))).unwrap();
-    assert_eq!(secret.expose(), secret_b32(s(&doc, "secret_base32")).expose());
+    assert_eq!(
+        secret.expose(),
+        secret_b32(s(&doc, "secret_base32")).expose()
+    );
     let vectors = doc["vectors"].as_array().unwrap();
     assert_eq!(vectors.len(), 10);
     for v in vectors {
         let counter = u(v, "count");
-        assert_eq!(u64::from(otp::truncated(&secret, Algorithm::Sha1, counter)), u(v, "truncated_dec"));
-        assert_eq!(otp::hotp(&secret, Algorithm::Sha1, 6, counter).unwrap(), s(v, "hotp"));
+        assert_eq!(
+            u64::from(otp::truncated(&secret, Algorithm::Sha1, counter)),
+            u(v, "truncated_dec")
+        );
+        assert_eq!(
+            otp::hotp(&secret, Algorithm::Sha1, 6, counter).unwrap(),
+            s(v, "hotp")
+        );
     }
 }
 
 #[test]
 fn rfc6238_corpus() {
-    let Some(doc) = load("otp/rfc6238_totp.json") else { return };
+    let Some(doc) = load("otp/rfc6238_totp.json") else {
+        return;
+    };
     let vectors = doc["vectors"].as_array().unwrap();
     assert_eq!(vectors.len(), 18);
     for v in vectors {
         let mode = s(v, "mode");
         let seed = secret_b32(s(&doc["seeds"][mode], "base32"));
-        assert_eq!(seed.expose(), rfc6238_seed(algorithm(mode)).expose(), "seed of {mode}");
+        assert_eq!(
+            seed.expose(),
+            rfc6238_seed(algorithm(mode)).expose(),
+            "seed of {mode}"
+        );
         let mut account = Account::totp("", "", seed);
         account.algorithm = algorithm(mode);
         account.digits = 8;
         let code = account.code_at(u(v, "time")).unwrap();
         assert_eq!(code.code, s(v, "totp"), "{v}");
-        assert_eq!(code.counter, u64::from_str_radix(s(v, "T_hex"), 16).unwrap());
+        assert_eq!(
+            code.counter,
+            u64::from_str_radix(s(v, "T_hex"), 16).unwrap()
+        );
     }
 }
 
 #[test]
 fn steam_guard_corpus() {
-    let Some(doc) = load("otp/steam_guard.json") else { return };
+    let Some(doc) = load("otp/steam_guard.json") else {
+        return;
+    };
     let vectors = doc["vectors"].as_array().unwrap();
     assert_eq!(vectors.len(), 14);
     for v in vectors {
         let account = Account::steam("", secret_b32(s(v, "secret_base32")));
-        assert_eq!(account.code_at(u(v, "time")).unwrap().code, s(v, "code"), "{v}");
+        assert_eq!(
+            account.code_at(u(v, "time")).unwrap().code,
+            s(v, "code"),
+            "{v}"
+        );
     }
 }
 
 #[test]
 fn misc_verified_vectors_corpus() {
-    let Some(doc) = load("otp/misc_verified_vectors.json") else { return };
+    let Some(doc) = load("otp/misc_verified_vectors.json") else {
+        return;
+    };
     let vectors = doc["vectors"].as_array().unwrap();
     assert_eq!(vectors.len(), 25);
     for v in vectors {
@@ -155,13 +195,17 @@ fn misc_verified_vectors_corpus() {
 fn hectorm_generate_and_validate_corpus() {
     // hectorm/otpauth test.mjs: HOTP at counter 1e10 and TOTP at 1451606400 s, then validate().
     // Only SHA1/SHA256/SHA512 are ours (issue 3); SHA224/384, SHA3-* and the custom HMAC are left out.
-    let Some(cases) = load("otp/hectorm-otpauth/cases.json") else { return };
+    let Some(cases) = load("otp/hectorm-otpauth/cases.json") else {
+        return;
+    };
     let mut checked = 0;
     for case in cases.as_array().unwrap() {
         for kind in ["hotp", "totp"] {
             let input = &case[kind]["constructor"]["input"];
             let alg_name = input["algorithm"].as_str().unwrap_or("SHA1");
-            let Some(alg) = Algorithm::from_name(alg_name) else { continue };
+            let Some(alg) = Algorithm::from_name(alg_name) else {
+                continue;
+            };
             let mut account = Account::totp("", "", secret_b32(s(case, "base32")));
             account.algorithm = alg;
             account.digits = input["digits"].as_u64().unwrap_or(6) as u8;
@@ -172,9 +216,16 @@ fn hectorm_generate_and_validate_corpus() {
                 account.counter = u(&generate["input"], "counter");
                 account.code_at(0).unwrap()
             } else {
-                account.code_at(u(&generate["input"], "timestamp") / 1000).unwrap()
+                account
+                    .code_at(u(&generate["input"], "timestamp") / 1000)
+                    .unwrap()
             };
-            assert_eq!(code.code, s(generate, "output"), "{kind} {}", s(case, "base32"));
+            assert_eq!(
+                code.code,
+                s(generate, "output"),
+                "{kind} {}",
+                s(case, "base32")
+            );
 
             // validate(): the offset of the token from the given counter/time within a window
             // (default 1). Our HOTP verification looks ahead only (a used counter never comes
@@ -190,7 +241,9 @@ fn hectorm_generate_and_validate_corpus() {
                 account.counter = u(vin, "counter");
                 account.verify(s(vin, "token"), 0, window).unwrap()
             } else {
-                account.verify(s(vin, "token"), u(vin, "timestamp") / 1000, window).unwrap()
+                account
+                    .verify(s(vin, "token"), u(vin, "timestamp") / 1000, window)
+                    .unwrap()
             };
             assert_eq!(got, expected, "{kind} validate {}", s(case, "base32"));
             checked += 1;

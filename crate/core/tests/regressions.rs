@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use tessera_core::{migration, uri};
 
 fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/regressions").join(target);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/regressions")
+        .join(target);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -21,7 +23,9 @@ fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
 
 /// The body of fuzz/fuzz_targets/uri_parse.rs.
 fn check_uri(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(account) = uri::parse(text) {
         let written = uri::write(&account);
         let again = uri::parse(&written).unwrap_or_else(|e| panic!("written URI rejected: {e}"));
@@ -32,7 +36,9 @@ fn check_uri(data: &[u8]) {
 
 /// The body of fuzz/fuzz_targets/migration_decode.rs (for the URI form of the input).
 fn check_migration(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(decoded) = migration::decode(text) {
         let encoded = migration::encode(&decoded.accounts, decoded.batch_id);
         for left in &encoded.left_out {
@@ -76,5 +82,8 @@ fn first_uri_crash_is_a_clean_error_now() {
     let data = std::fs::read(dir.join("crash-b112ce94b445b5cffc863e3a0170706efa6fac98")).unwrap();
     let text = String::from_utf8(data).unwrap();
     assert!(text.len() <= uri::MAX_URI_BYTES);
-    assert!(uri::parse(&text).is_err() || uri::write(&uri::parse(&text).unwrap()).len() <= uri::MAX_URI_BYTES);
+    assert!(
+        uri::parse(&text).is_err()
+            || uri::write(&uri::parse(&text).unwrap()).len() <= uri::MAX_URI_BYTES
+    );
 }

@@ -111,7 +111,11 @@ fn check_fields(uri: &str, a: &Account, f: &Value) {
         assert_eq!(a.otp_type.name(), want, "{}", ctx());
     }
     if let Some(kind) = f.get("kind").and_then(Value::as_str) {
-        let want = if kind == "steam" { OtpType::Steam } else { OtpType::Totp };
+        let want = if kind == "steam" {
+            OtpType::Steam
+        } else {
+            OtpType::Totp
+        };
         assert_eq!(a.otp_type, want, "{}", ctx());
     }
     if f.get("username").is_some() {
@@ -123,7 +127,12 @@ fn check_fields(uri: &str, a: &Account, f: &Value) {
                 assert_eq!(a.issuer, s(f, "issuer"), "{}", ctx());
             }
             None if uri.contains("issuer=") => assert_eq!(a.issuer, s(f, "issuer"), "{}", ctx()),
-            None => assert_eq!((a.issuer.as_str(), a.name.as_str()), ("", s(f, "issuer")), "{}", ctx()),
+            None => assert_eq!(
+                (a.issuer.as_str(), a.name.as_str()),
+                ("", s(f, "issuer")),
+                "{}",
+                ctx()
+            ),
         }
     } else if let Some(issuer) = f.get("issuer") {
         assert_eq!(a.issuer, issuer.as_str().unwrap_or(""), "{}", ctx());
@@ -135,14 +144,24 @@ fn check_fields(uri: &str, a: &Account, f: &Value) {
     }
     for key in ["secret_base32", "secret"] {
         if let Some(b32) = f.get(key) {
-            assert_eq!(a.secret.expose(), secret_b32(b32.as_str().unwrap()).expose(), "{}", ctx());
+            assert_eq!(
+                a.secret.expose(),
+                secret_b32(b32.as_str().unwrap()).expose(),
+                "{}",
+                ctx()
+            );
         }
     }
     if let Some(h) = f.get("secret_hex") {
         assert_eq!(a.secret.expose(), hex(h.as_str().unwrap()), "{}", ctx());
     }
     if let Some(ascii) = f.get("secret_ascii") {
-        assert_eq!(a.secret.expose(), ascii.as_str().unwrap().as_bytes(), "{}", ctx());
+        assert_eq!(
+            a.secret.expose(),
+            ascii.as_str().unwrap().as_bytes(),
+            "{}",
+            ctx()
+        );
     }
     if let Some(alg) = f.get("algorithm") {
         assert_eq!(a.algorithm.name(), alg.as_str().unwrap(), "{}", ctx());
@@ -180,21 +199,28 @@ fn check_fields(uri: &str, a: &Account, f: &Value) {
         // separator as ':' (as Google's wiki, pyotp, totp-rs and KeePassXC do) and the secret as
         // canonical base32; the account reads back identical.
         let canonical_secret = a.secret.to_base32();
-        let want = uri.replace("%3A", ":").replace("secret=ABCDEFG", &format!("secret={canonical_secret}"));
+        let want = uri
+            .replace("%3A", ":")
+            .replace("secret=ABCDEFG", &format!("secret={canonical_secret}"));
         assert_eq!(write(a), want);
     }
 }
 
 #[test]
 fn otpauth_uri_cases() {
-    let Some(cases) = load("otp/uri/otpauth_uri_cases.json") else { return };
+    let Some(cases) = load("otp/uri/otpauth_uri_cases.json") else {
+        return;
+    };
     let deviations = deviations();
     let (mut ok, mut fail, mut deviated) = (0, 0, 0);
     for case in cases.as_array().unwrap() {
         let Some(expect) = case.get("expect").and_then(Value::as_str) else {
             continue; // writer outputs and pointers, checked below
         };
-        let uri = match (case.get("uri"), case.get("uri_template").and_then(Value::as_str)) {
+        let uri = match (
+            case.get("uri"),
+            case.get("uri_template").and_then(Value::as_str),
+        ) {
             (Some(uri), _) => uri.as_str().unwrap().to_owned(),
             // Stratum's C# templates: labels one character over its storage limits (issuer 32,
             // username 40). Stratum truncates them; we keep the full text.
@@ -211,7 +237,9 @@ fn otpauth_uri_cases() {
             deviated += 1;
             match ours {
                 Ours::Parses(check) => check(&result.unwrap_or_else(|e| panic!("{uri}: {e}"))),
-                Ours::Fails(code) => assert_eq!(result.map(|_| ()).unwrap_err().code(), *code, "{uri}"),
+                Ours::Fails(code) => {
+                    assert_eq!(result.map(|_| ()).unwrap_err().code(), *code, "{uri}")
+                }
             }
             continue;
         }
@@ -221,7 +249,10 @@ fn otpauth_uri_cases() {
                 if let Some(fields) = case.get("fields").filter(|f| f.is_object()) {
                     check_fields(&uri, &account, fields);
                 } else if uri.contains("aaaa") {
-                    assert!(account.name.len() == 33 || account.name.len() == 41, "{uri}");
+                    assert!(
+                        account.name.len() == 33 || account.name.len() == 41,
+                        "{uri}"
+                    );
                 }
                 ok += 1;
             }
@@ -233,16 +264,26 @@ fn otpauth_uri_cases() {
         }
     }
     assert_eq!(ok + fail + deviated, 99, "the corpus has 99 cases");
-    assert_eq!(deviated, deviations.len(), "every listed deviation is in the corpus");
-    eprintln!("otpauth_uri_cases: {ok} parse, {fail} fail as upstream, {deviated} deviations (issue 3)");
+    assert_eq!(
+        deviated,
+        deviations.len(),
+        "every listed deviation is in the corpus"
+    );
+    eprintln!(
+        "otpauth_uri_cases: {ok} parse, {fail} fail as upstream, {deviated} deviations (issue 3)"
+    );
 }
 
 #[test]
 fn writer_outputs_of_other_libraries_read_back() {
-    let Some(cases) = load("otp/uri/otpauth_uri_cases.json") else { return };
+    let Some(cases) = load("otp/uri/otpauth_uri_cases.json") else {
+        return;
+    };
     let mut exact = 0;
     for case in cases.as_array().unwrap() {
-        let Some(examples) = case.get("examples").and_then(Value::as_object) else { continue };
+        let Some(examples) = case.get("examples").and_then(Value::as_object) else {
+            continue;
+        };
         let pyotp = s(case, "source").starts_with("pyauth/pyotp");
         for (what, uri) in examples {
             let uri = uri.as_str().unwrap();
@@ -265,12 +306,18 @@ fn hectorm_uri_variants() {
     // (defaults: issuer "", label "OTPAuth", SHA1, 6 digits, 30 s, counter 0).
     // Deviation: SHA224, SHA384, SHA3-* and hectorm's custom HMAC are not SHA1/SHA256/SHA512, so
     // issue 3 makes them errors (uri_unsupported_algorithm) instead of accounts.
-    let Some(cases) = load("otp/hectorm-otpauth/cases.json") else { return };
+    let Some(cases) = load("otp/hectorm-otpauth/cases.json") else {
+        return;
+    };
     let (mut parsed, mut rejected) = (0, 0);
     for case in cases.as_array().unwrap() {
         for kind in ["hotp", "totp"] {
             let input = &case[kind]["constructor"]["input"];
-            let alg = input["algorithm"].as_str().unwrap_or("SHA1").to_ascii_uppercase().replace("SHA-", "SHA");
+            let alg = input["algorithm"]
+                .as_str()
+                .unwrap_or("SHA1")
+                .to_ascii_uppercase()
+                .replace("SHA-", "SHA");
             let mut want = Account::totp(
                 input["issuer"].as_str().unwrap_or(""),
                 input["label"].as_str().unwrap_or("OTPAuth"),
@@ -288,7 +335,11 @@ fn hectorm_uri_variants() {
                     want.algorithm = a;
                     for uri in uris {
                         let uri = uri.as_str().unwrap();
-                        assert_eq!(parse(uri).unwrap_or_else(|e| panic!("{uri}: {e}")), want, "{uri}");
+                        assert_eq!(
+                            parse(uri).unwrap_or_else(|e| panic!("{uri}: {e}")),
+                            want,
+                            "{uri}"
+                        );
                         parsed += 1;
                     }
                 }
@@ -302,12 +353,17 @@ fn hectorm_uri_variants() {
             }
         }
     }
-    assert!(parsed >= 60 && rejected >= 10, "{parsed} parsed, {rejected} rejected");
+    assert!(
+        parsed >= 60 && rejected >= 10,
+        "{parsed} parsed, {rejected} rejected"
+    );
 }
 
 #[test]
 fn edent_suite() {
-    let Some(doc) = load("otp/edent_totp_test_suite.json") else { return };
+    let Some(doc) = load("otp/edent_totp_test_suite.json") else {
+        return;
+    };
     let time = doc["timestamp"].as_u64().unwrap();
     for case in doc["cases"].as_array().unwrap() {
         let (name, uri) = (s(case, "name"), s(case, "uri"));
@@ -340,10 +396,15 @@ fn edent_suite() {
 #[test]
 fn edent_labels_split_as_issue_3_says() {
     // Not in Eden's expectations (codes only), but what the labels must mean under issue 3.
-    let Some(doc) = load("otp/edent_totp_test_suite.json") else { return };
+    let Some(doc) = load("otp/edent_totp_test_suite.json") else {
+        return;
+    };
     let want: HashMap<&str, (&str, &str)> = HashMap::from([
         ("extra_colon_in_label", ("Matrix", "@edent_:matrix.org")),
-        ("extra_spaces_in_label", ("Example Website", "test@example.com")),
+        (
+            "extra_spaces_in_label",
+            ("Example Website", "test@example.com"),
+        ),
         ("issuer_mismatch", ("microsoft.com", "account name")),
         ("emoji_label_not_url_encoded", ("🏴‍☠️", "🏳️‍🌈")),
         ("non_ascii_account_not_url_encoded", ("", "莎士比亚")),
@@ -368,12 +429,25 @@ fn steam_uri_forms() {
         format!("otpauth://steam/gaben?secret={secret}"),
     ] {
         let a = parse(&uri).unwrap();
-        assert_eq!((a.otp_type, a.issuer.as_str(), a.name.as_str()), (OtpType::Steam, "Steam", "gaben"), "{uri}");
+        assert_eq!(
+            (a.otp_type, a.issuer.as_str(), a.name.as_str()),
+            (OtpType::Steam, "Steam", "gaben"),
+            "{uri}"
+        );
         assert_eq!(a.code_at(1511200518).unwrap().code, "FR8RV", "{uri}");
-        assert_eq!(write(&a), format!("otpauth://steam/Steam:gaben?secret={secret}&issuer=Steam"));
+        assert_eq!(
+            write(&a),
+            format!("otpauth://steam/Steam:gaben?secret={secret}&issuer=Steam")
+        );
     }
     let a = parse(&format!("steam://{secret}")).unwrap();
-    assert_eq!((a.otp_type, a.issuer.as_str(), a.name.as_str()), (OtpType::Steam, "Steam", ""));
+    assert_eq!(
+        (a.otp_type, a.issuer.as_str(), a.name.as_str()),
+        (OtpType::Steam, "Steam", "")
+    );
     assert_eq!(a.code_at(1511200714).unwrap().code, "9P3VP");
-    assert_eq!(a.secret.expose(), Secret::from_base32(secret).unwrap().expose());
+    assert_eq!(
+        a.secret.expose(),
+        Secret::from_base32(secret).unwrap().expose()
+    );
 }

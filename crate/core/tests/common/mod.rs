@@ -17,7 +17,10 @@ pub fn corpora() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("note: corpora not found at {}; corpus tests skipped", dir.display());
+        eprintln!(
+            "note: corpora not found at {}; corpus tests skipped",
+            dir.display()
+        );
         None
     }
 }
@@ -35,7 +38,10 @@ pub fn load(relative: &str) -> Option<Value> {
 }
 
 pub fn hex(text: &str) -> Vec<u8> {
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap()).collect()
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+        .collect()
 }
 
 pub fn secret_b32(text: &str) -> Secret {
@@ -47,9 +53,13 @@ pub fn algorithm(name: &str) -> Algorithm {
 }
 
 pub fn s<'a>(v: &'a Value, key: &str) -> &'a str {
-    v[key].as_str().unwrap_or_else(|| panic!("{key} missing in {v}"))
+    v[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key} missing in {v}"))
 }
 
 pub fn u(v: &Value, key: &str) -> u64 {
-    v[key].as_u64().unwrap_or_else(|| panic!("{key} missing in {v}"))
+    v[key]
+        .as_u64()
+        .unwrap_or_else(|| panic!("{key} missing in {v}"))
 }
