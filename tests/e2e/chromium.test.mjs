@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
 import { OPTIONS_PATH, POPUP_PATH, RFC4226, dist, message, requireBuild, rfc6238, until } from './helpers.mjs';
 
@@ -18,6 +18,7 @@ let ctx;
 let userDataDir;
 let extensionId;
 let page;
+const pageErrors = [];
 
 async function serviceWorker() {
   const [sw] = ctx.serviceWorkers().filter((w) => w.url().startsWith(`chrome-extension://${extensionId ?? ''}`));
@@ -61,9 +62,11 @@ async function fillForm({ issuer, account, secret, type = 'totp', algorithm = 'S
   await page.selectOption('#type', type);
   await page.fill('#issuer', issuer);
   await page.fill('#account', account);
-  await page.selectOption('#algorithm', algorithm);
-  await page.fill('#digits', String(digits));
-  await page.fill('#period', String(period));
+  if (type !== 'steam') {
+    await page.selectOption('#algorithm', algorithm);
+    await page.fill('#digits', String(digits));
+  }
+  if (type === 'totp') await page.fill('#period', String(period));
   if (counter !== undefined) await page.fill('#counter', String(counter));
   await page.fill('#secret', secret);
   if (!expectCode) return page.textContent('#preview');
@@ -102,13 +105,16 @@ describe('Chromium: popup, worker and wasm', { skip: !fs.existsSync(CHROMIUM) &&
     });
     extensionId = (await serviceWorker()).url().split('/')[2];
     page = await ctx.newPage();
-    page.on('pageerror', (e) => console.log('pageerror:', e.message));
-    page.on('console', (m) => console.log('console:', m.text()));
+    page.on('pageerror', (e) => pageErrors.push(e.message));
   });
 
   after(async () => {
     await ctx?.close();
     if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  afterEach(() => {
+    assert.deepEqual(pageErrors.splice(0), [], 'uncaught errors in extension pages');
   });
 
   beforeEach(async () => {
@@ -233,16 +239,27 @@ describe('Chromium: popup, worker and wasm', { skip: !fs.existsSync(CHROMIUM) &&
   });
 
   it('copies a code on click and on Enter', async () => {
-    await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `chrome-extension://${extensionId}` });
     await pinClock(59_000);
     await addThroughForm({ issuer: 'Copy', account: 'c', secret: RFC.seeds.SHA1, digits: 8 });
+    // Record what the popup hands to the real clipboard API (reading the clipboard back needs a
+    // permission Playwright cannot grant to extension origins).
+    await page.evaluate(() => {
+      const write = navigator.clipboard.writeText.bind(navigator.clipboard);
+      window.copiedTexts = [];
+      navigator.clipboard.writeText = (text) => {
+        window.copiedTexts.push(text);
+        return write(text);
+      };
+    });
     await page.click('#accounts .tile');
     await until(() => page.textContent('#status'), (t) => t === message('copied'), { what: 'the copied status' });
-    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), RFC.vectors[0].totp);
-    await page.evaluate(() => navigator.clipboard.writeText(''));
+    await page.evaluate(() => {
+      document.getElementById('status').textContent = '';
+    });
     await page.focus('#accounts .tile');
     await page.keyboard.press('Enter');
-    await until(() => page.evaluate(() => navigator.clipboard.readText()), (t) => t === RFC.vectors[0].totp, { what: 'the clipboard after Enter' });
+    await until(() => page.textContent('#status'), (t) => t === message('copied'), { what: 'the copied status after Enter' });
+    assert.deepEqual(await page.evaluate(() => window.copiedTexts), [RFC.vectors[0].totp, RFC.vectors[0].totp]);
   });
 
   it('keeps the accounts when the service worker is stopped', async () => {
@@ -250,13 +267,21 @@ describe('Chromium: popup, worker and wasm', { skip: !fs.existsSync(CHROMIUM) &&
     await addThroughForm({ issuer: 'Durable', account: 'd', secret: RFC.seeds.SHA256, algorithm: 'SHA256', digits: 8 });
     const want = RFC.vectors.find((v) => v.time === 1234567890 && v.mode === 'SHA256').totp;
     const sw = await serviceWorker();
-    const closed = new Promise((resolve) => sw.once('close', resolve));
+    // Stop the worker as Chrome does when it is idle (CDP ServiceWorker.stopWorker); CDP reports
+    // each version's running status.
     const cdp = await ctx.newCDPSession(page);
+    const updates = [];
+    cdp.on('ServiceWorker.workerVersionUpdated', (e) => updates.push(...e.versions.filter((v) => v.scriptURL === sw.url())));
     await cdp.send('ServiceWorker.enable');
-    await cdp.send('ServiceWorker.stopAllWorkers');
-    await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('the service worker did not stop')), 10_000))]);
-    await cdp.detach();
+    const running = await until(() => updates.find((v) => v.runningStatus === 'running'), Boolean, { what: 'the running worker' });
+    const seen = updates.length;
+    await cdp.send('ServiceWorker.stopWorker', { versionId: running.versionId });
+    await until(() => updates.slice(seen).some((v) => v.runningStatus === 'stopped'), Boolean, { what: 'the worker to stop' });
+    const stoppedAt = updates.length;
     await openPopup();
+    // The popup's request started the worker again, which read the accounts from storage.
+    await until(() => updates.slice(stoppedAt).some((v) => v.runningStatus === 'running'), Boolean, { what: 'the worker to restart' });
+    await cdp.detach();
     const tile = await tileFor('Durable');
     assert.equal(tile.code.replace(/ /g, ''), want);
   });
