@@ -116,6 +116,7 @@ pub enum Protection {
 
 /// A key slot as [`header_info`] reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SlotInfo {
     /// The data key is stored unwrapped: no password.
     None,
