@@ -3,13 +3,10 @@
 // - Namespace: Firefox offers the promise-based `browser`; Chrome (and Firefox, for compatibility)
 //   `chrome`. With Manifest V3 both return promises, so one name is enough.
 // - Background: Chrome runs `background.service_worker`, Firefox the event page
-//   `background.scripts` (the same module file). `isServiceWorker` tells them apart.
+//   `background.scripts` (the same module file); background.js uses only what both offer.
 // - Extension origin: `chrome-extension://<id>/` or `moz-extension://<uuid>/`, from getURL('').
 
 export const api = globalThis.browser ?? globalThis.chrome;
-
-export const isServiceWorker =
-  typeof globalThis.ServiceWorkerGlobalScope === 'function' && globalThis instanceof globalThis.ServiceWorkerGlobalScope;
 
 /** The origin of our own pages, with a trailing slash. */
 export const extensionOrigin = api.runtime.getURL('');

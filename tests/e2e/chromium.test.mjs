@@ -3,19 +3,15 @@
 // Needs `scripts/build.sh --test`. Skips only when /usr/bin/chromium is absent.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { chromium } from 'playwright-core';
-import { OPTIONS_PATH, POPUP_PATH, RFC4226, dist, message, requireBuild, rfc6238, until } from './helpers.mjs';
+import { CHROMIUM, OPTIONS_PATH, POPUP_PATH, RFC4226, dist, launchChromium, message, requireBuild, rfc6238, until } from './helpers.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
 const RFC = rfc6238();
 const MODES = ['SHA1', 'SHA256', 'SHA512'];
 const issuerFor = (mode) => `RFC 6238 ${mode}`;
 
 let ctx;
-let userDataDir;
 let extensionId;
 let page;
 const pageErrors = [];
@@ -85,32 +81,15 @@ async function addThroughForm(fields) {
 }
 
 describe('Chromium: popup, worker and wasm', { skip: !fs.existsSync(CHROMIUM) && `Chromium not installed at ${CHROMIUM}` }, () => {
+  let close;
+
   before(async () => {
-    const ext = requireBuild(dist('chrome-test'));
-    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-chromium-'));
-    ctx = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        `--disable-extensions-except=${ext}`,
-        `--load-extension=${ext}`,
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--lang=en-US',
-      ],
-    });
-    extensionId = (await serviceWorker()).url().split('/')[2];
-    page = await ctx.newPage();
+    ({ ctx, extensionId, page, close } = await launchChromium(requireBuild(dist('chrome-test'))));
     page.on('pageerror', (e) => pageErrors.push(e.message));
   });
 
   after(async () => {
-    await ctx?.close();
-    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+    await close?.();
   });
 
   afterEach(() => {

@@ -96,3 +96,43 @@ export async function until(read, ok, { timeout = 10_000, interval = 50, what = 
     await new Promise((r) => setTimeout(r, interval));
   }
 }
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Headless Chromium with one unpacked extension (flags from shared/recipes/BROWSER-TESTS.md) and a
+ * fresh profile. Returns { ctx, extensionId, page, close }.
+ */
+export async function launchChromium(extensionDir) {
+  const { chromium } = await import('playwright-core');
+  const os = await import('node:os');
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-chromium-'));
+  const ctx = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--lang=en-US',
+    ],
+  });
+  let [sw] = ctx.serviceWorkers();
+  if (!sw) sw = await ctx.waitForEvent('serviceworker', { timeout: 15_000 });
+  const extensionId = sw.url().split('/')[2];
+  const page = await ctx.newPage();
+  return {
+    ctx,
+    extensionId,
+    page,
+    close: async () => {
+      await ctx.close();
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}

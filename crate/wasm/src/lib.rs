@@ -28,6 +28,8 @@ pub enum BindError {
     InvalidAlgorithm,
     /// The time is not a finite, non-negative number of milliseconds.
     InvalidTime,
+    /// A number in the answer (an HOTP counter above 2^53) has no exact JavaScript number.
+    Unrepresentable,
 }
 
 impl BindError {
@@ -38,6 +40,7 @@ impl BindError {
             BindError::InvalidType => "account_invalid_type",
             BindError::InvalidAlgorithm => "account_invalid_algorithm",
             BindError::InvalidTime => "time_invalid",
+            BindError::Unrepresentable => "value_unrepresentable",
         }
     }
 }
@@ -49,6 +52,7 @@ impl core::fmt::Display for BindError {
             BindError::InvalidType => "the type must be totp, hotp or steam",
             BindError::InvalidAlgorithm => "the algorithm must be SHA1, SHA256 or SHA512",
             BindError::InvalidTime => "the time must be a non-negative number of milliseconds",
+            BindError::Unrepresentable => "a number is too large for JavaScript",
         })
     }
 }
@@ -252,10 +256,13 @@ pub fn ms_to_secs(unix_ms: f64) -> Result<u64, BindError> {
     }
 }
 
-fn to_js<T: Serialize>(value: &T) -> JsValue {
-    // Plain objects: no Maps. Our structs hold strings and numbers only, so this cannot fail.
+/// A plain JS object (no Maps, no BigInts). Our structs hold strings and numbers only, so the one
+/// failure is a `u64` above `Number.MAX_SAFE_INTEGER`.
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&serializer).unwrap_or(JsValue::NULL)
+    value
+        .serialize(&serializer)
+        .map_err(|_| js_error(&BindError::Unrepresentable))
 }
 
 fn account_from_js(value: JsValue) -> Result<Account, JsValue> {
@@ -268,7 +275,7 @@ fn account_from_js(value: JsValue) -> Result<Account, JsValue> {
 #[wasm_bindgen(js_name = parseUri)]
 pub fn parse_uri(uri: &str) -> Result<JsValue, JsValue> {
     let account = uri::parse(uri).map_err(|e| js_error(&e))?;
-    Ok(to_js(&AccountJs::from_account(&account)))
+    to_js(&AccountJs::from_account(&account))
 }
 
 /// The canonical URI of an account object.
@@ -292,7 +299,7 @@ pub fn code_at_offset(account: JsValue, unix_ms: f64, offset: i32) -> Result<JsV
     let code = account
         .code_at_offset(secs, i64::from(offset))
         .map_err(|e| js_error(&e))?;
-    Ok(to_js(&CodeJs::from(code)))
+    to_js(&CodeJs::from(code))
 }
 
 /// Decodes one `otpauth-migration://offline?data=…` URI:
@@ -300,14 +307,14 @@ pub fn code_at_offset(account: JsValue, unix_ms: f64, offset: i32) -> Result<JsV
 #[wasm_bindgen(js_name = decodeMigration)]
 pub fn decode_migration(uri: &str) -> Result<JsValue, JsValue> {
     let d = migration::decode(uri).map_err(|e| js_error(&e))?;
-    Ok(to_js(&DecodedJs {
+    to_js(&DecodedJs {
         accounts: d.accounts.iter().map(AccountJs::from_account).collect(),
         skipped: d.skipped.iter().map(SkippedJs::from).collect(),
         version: d.version,
         batch_size: d.batch_size,
         batch_index: d.batch_index,
         batch_id: d.batch_id,
-    }))
+    })
 }
 
 /// Validates base32 secret text (read leniently) and returns its canonical form.

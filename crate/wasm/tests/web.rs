@@ -4,7 +4,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Object, Reflect};
-use tessera_wasm::{code_at, code_at_offset, normalize_secret, parse_uri, write_uri};
+use tessera_wasm::{
+    code_at, code_at_offset, decode_migration, normalize_secret, parse_uri, write_uri,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -245,5 +247,36 @@ fn uri_round_trip_keeps_the_account() {
         js_sys::JSON::stringify(&again).expect("json"),
         js_sys::JSON::stringify(&parsed).expect("json"),
         "parse(write(x)) == x"
+    );
+}
+
+#[wasm_bindgen_test]
+fn migration_payload_is_decoded_into_account_objects() {
+    // scito/extract_otp_secrets example_export.txt (commit b83dcadc), first URI: one TOTP account.
+    let uri = "otpauth-migration://offline?data=CjUKEPqlBekzoNEukL7qlsjBCDYSDnBpQHJhc3BiZXJyeXBpGgtyYXNwYmVycnlwaSABKAEwAhABGAEgACjr4JKK%2B%2F%2F%2F%2F%2F8B";
+    let decoded = decode_migration(uri).expect("decode");
+    assert_eq!(get(&decoded, "version").as_f64(), Some(1.0));
+    assert_eq!(get(&decoded, "batchSize").as_f64(), Some(1.0));
+    assert_eq!(get(&decoded, "batchIndex").as_f64(), Some(0.0));
+    assert_eq!(get(&decoded, "batchId").as_f64(), Some(-1320898453.0));
+    let accounts: js_sys::Array = get(&decoded, "accounts").unchecked_into();
+    assert_eq!(accounts.length(), 1);
+    let a = accounts.get(0);
+    let want = [
+        ("type", "totp"),
+        ("issuer", "raspberrypi"),
+        ("account", "pi@raspberrypi"),
+        ("secret", "7KSQL2JTUDIS5EF65KLMRQIIGY"),
+        ("algorithm", "SHA1"),
+    ];
+    for (key, value) in want {
+        assert_eq!(get(&a, key).as_string().as_deref(), Some(value), "{key}");
+    }
+    assert_eq!(get(&a, "digits").as_f64(), Some(6.0));
+    assert_eq!(js_sys::Array::from(&get(&decoded, "skipped")).length(), 0);
+    assert_tessera_error(
+        decode_migration("otpauth://totp/x?secret=GEZDGNBV").expect_err("not a migration URI"),
+        "migration_not_migration",
+        "GEZDGNBV",
     );
 }
