@@ -300,7 +300,7 @@ fn bad_input_is_one_line_on_stderr_and_exit_2() {
         (vec!["migration".into(), "encode".into()], "{}", "array"),
         (
             vec!["migration".into(), "encode".into()],
-            &"[{\"secret\":\"JBSWY3DPEHPK3PX1\"}]",
+            "[{\"secret\":\"JBSWY3DPEHPK3PX1\"}]",
             "account 1",
         ),
         (vec!["uri".into()], "{\"issuer\":\"x\"}", "secret"),
