@@ -32,7 +32,7 @@
 //! - Inputs longer than [`MAX_URI_BYTES`] are refused before any work is done, and so are an issuer
 //!   or account name longer than [`MAX_NAME_BYTES`].
 //!
-//! # What [`write`] produces
+//! # What [`write()`] produces
 //!
 //! `otpauth://TYPE/ISSUER:ACCOUNT?secret=…&issuer=…&algorithm=…&digits=…&period=…&counter=…` with the
 //! label and issuer percent-encoded (everything but RFC 3986 unreserved characters), the secret as
@@ -58,7 +58,7 @@ use crate::secret::{Secret, SecretError};
 pub const MAX_URI_BYTES: usize = 4096;
 
 /// Longest issuer and longest account name accepted, in bytes of UTF-8 after decoding. Far above any
-/// real label, and low enough that [`write`] always produces a URI [`parse`] accepts: percent-encoding
+/// real label, and low enough that [`write()`] always produces a URI [`parse`] accepts: percent-encoding
 /// at most triples a byte, the issuer appears twice, and the longest secret is 1,639 base32 characters.
 pub const MAX_NAME_BYTES: usize = 256;
 
