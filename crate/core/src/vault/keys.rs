@@ -276,7 +276,14 @@ mod tests {
                 expected: "348c89dbcbd32b2f32d814b8116e84cf2b17347ebc1800181c4e2a1fb8dd53e1c635518c7dac47e9",
             },
         ];
-        for Vector { source, password, salt, iterations, expected } in table {
+        for Vector {
+            source,
+            password,
+            salt,
+            iterations,
+            expected,
+        } in table
+        {
             let mut out = vec![0u8; expected.len() / 2];
             pbkdf2_sha256(password, salt, *iterations, &mut out);
             assert_eq!(hex(&out), *expected, "{source}");
