@@ -76,8 +76,9 @@ fn migration_decode_regressions() {
 
 #[test]
 fn first_uri_crash_is_a_clean_error_now() {
-    // crash-b112ce94…: a label of multi-byte characters under the 4 KiB input cap whose canonical
-    // (percent-encoded) form was over it, so parse(write(x)) failed. Names are now capped.
+    // crash-b112ce94…: a 790-byte URI whose `issuer` parameter holds some 740 spaces and tabs. Its
+    // canonical form writes the issuer twice, percent-encoded (three bytes each), which made it
+    // longer than MAX_URI_BYTES, so parse(write(x)) failed. Issuer and name are now capped.
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/regressions/uri_parse");
     let data = std::fs::read(dir.join("crash-b112ce94b445b5cffc863e3a0170706efa6fac98")).unwrap();
     let text = String::from_utf8(data).unwrap();
