@@ -18,6 +18,14 @@
 //! (a torn write) is incomplete and skipped. Generations left by an interrupted step 3 are removed
 //! by the next [`save`] or by [`tidy`], which a host calls after every successful open so that no
 //! unprotected copy survives a password being set.
+//!
+//! # Synchronous and asynchronous hosts
+//!
+//! [`save`], [`load`] and [`tidy`] drive a synchronous [`Store`] (the CLI, tests). A host whose
+//! storage is asynchronous (the extension's `chrome.storage`) does the I/O itself and asks the pure
+//! functions they are built on what to do: [`plan_save`] (the three steps and their order),
+//! [`select_current`] (which generation to open) and [`plan_tidy`] (what to remove). The protocol
+//! therefore lives here once, and the interrupted-save tests cover it.
 
 use super::error::{StoreError, VaultError};
 use super::header;
@@ -58,28 +66,138 @@ pub fn parse_generation_key(key: &str) -> Option<u64> {
     }
 }
 
-fn read_pointer(store: &mut dyn Store) -> Result<Option<u64>, StoreError> {
-    Ok(store
-        .get(POINTER_KEY)?
-        .and_then(|v| <[u8; 8]>::try_from(v.as_slice()).ok())
-        .map(u64::from_be_bytes))
+/// The generation number a pointer value names (8 bytes big-endian); `None` when missing or torn.
+pub fn pointer_generation(value: Option<&[u8]>) -> Option<u64> {
+    value
+        .and_then(|v| <[u8; 8]>::try_from(v).ok())
+        .map(u64::from_be_bytes)
 }
 
-fn complete(sealed: &[u8]) -> bool {
+/// Whether a stored value is a complete vault: its header parses and its length is exact (no key
+/// needed). A vault of a newer version counts as complete, so it is never passed over.
+pub fn is_complete(sealed: &[u8]) -> bool {
     matches!(
         header::parse(sealed),
         Ok(_) | Err(VaultError::UnsupportedVersion { .. })
     )
 }
 
-fn generations(store: &mut dyn Store) -> Result<Vec<u64>, StoreError> {
-    let mut g: Vec<u64> = store
-        .keys()?
+/// The generation [`select_current`] chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Selected {
+    /// Its number.
+    pub generation: u64,
+    /// Its position in the `entries` given.
+    pub index: usize,
+    /// False when the pointer was missing, torn or named an incomplete generation, and this is the
+    /// newest complete generation instead.
+    pub from_pointer: bool,
+}
+
+/// Chooses the current vault among stored entries (key, value), given the pointer's value: the
+/// pointer's generation if it is complete, else the newest complete generation. Entries whose key
+/// is not a generation key are ignored. For hosts whose storage is asynchronous (the browser):
+/// read the pointer and the entries, call this, then open `entries[index]`.
+pub fn select_current(pointer_value: Option<&[u8]>, entries: &[(&str, &[u8])]) -> Option<Selected> {
+    let complete: Vec<(u64, usize)> = entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (k, v))| Some((parse_generation_key(k)?, i)).filter(|_| is_complete(v)))
+        .collect();
+    if let Some(p) = pointer_generation(pointer_value) {
+        if let Some(&(generation, index)) = complete.iter().find(|(g, _)| *g == p) {
+            return Some(Selected {
+                generation,
+                index,
+                from_pointer: true,
+            });
+        }
+    }
+    complete.iter().max().map(|&(generation, index)| Selected {
+        generation,
+        index,
+        from_pointer: false,
+    })
+}
+
+/// The writes of one save, to be done strictly in this order, each finished before the next
+/// starts: put [`SavePlan::generation_key`], put [`POINTER_KEY`] = [`SavePlan::pointer_value`],
+/// then remove every key of [`SavePlan::remove_after`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavePlan {
+    /// The new generation's number.
+    pub generation: u64,
+    /// Its key, `vault.<generation>`.
+    pub generation_key: String,
+    /// The pointer's new value.
+    pub pointer_value: [u8; 8],
+    /// Every other generation key present, to remove once the pointer is written.
+    pub remove_after: Vec<String>,
+}
+
+/// Plans a save given the keys present and the pointer's value: the new generation is one above
+/// the highest present or pointed to.
+pub fn plan_save(keys: &[&str], pointer_value: Option<&[u8]>) -> Result<SavePlan, VaultError> {
+    let existing: Vec<u64> = keys
         .iter()
         .filter_map(|k| parse_generation_key(k))
         .collect();
-    g.sort_unstable();
-    Ok(g)
+    let newest = existing
+        .iter()
+        .copied()
+        .chain(pointer_generation(pointer_value))
+        .max();
+    let generation = match newest {
+        Some(n) => n.checked_add(1).ok_or(VaultError::Malformed {
+            reason: "generation number overflow",
+        })?,
+        None => 1,
+    };
+    let mut remove_after: Vec<String> = existing.into_iter().map(generation_key).collect();
+    remove_after.sort();
+    Ok(SavePlan {
+        generation,
+        generation_key: generation_key(generation),
+        pointer_value: generation.to_be_bytes(),
+        remove_after,
+    })
+}
+
+/// The keys to remove to finish an interrupted save: every generation but the pointer's, when the
+/// pointer names a complete generation; nothing otherwise (the next save repairs the pointer).
+pub fn plan_tidy(pointer_value: Option<&[u8]>, entries: &[(&str, &[u8])]) -> Vec<String> {
+    match select_current(pointer_value, entries) {
+        Some(s) if s.from_pointer => entries
+            .iter()
+            .filter_map(|(k, _)| parse_generation_key(k))
+            .filter(|g| *g != s.generation)
+            .map(generation_key)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Reads the pointer and every generation.
+fn read_all(
+    store: &mut dyn Store,
+) -> Result<(Option<Vec<u8>>, Vec<(String, Vec<u8>)>), StoreError> {
+    let pointer = store.get(POINTER_KEY)?;
+    let mut entries = Vec::new();
+    for key in store.keys()? {
+        if parse_generation_key(&key).is_some() {
+            if let Some(v) = store.get(&key)? {
+                entries.push((key, v));
+            }
+        }
+    }
+    Ok((pointer, entries))
+}
+
+fn borrowed(entries: &[(String, Vec<u8>)]) -> Vec<(&str, &[u8])> {
+    entries
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_slice()))
+        .collect()
 }
 
 /// A generation read by [`load`].
@@ -94,81 +212,71 @@ pub struct Loaded {
     pub from_pointer: bool,
 }
 
-/// Reads the current vault: the pointer's generation, or else the newest complete one.
-/// [`VaultError::NotFound`] if there is none.
+/// Reads the current vault ([`select_current`]). [`VaultError::NotFound`] if there is none.
 pub fn load(store: &mut dyn Store) -> Result<Loaded, VaultError> {
-    if let Some(n) = read_pointer(store)? {
-        if let Some(sealed) = store.get(&generation_key(n))? {
-            if complete(&sealed) {
-                return Ok(Loaded {
-                    generation: n,
-                    sealed,
-                    from_pointer: true,
-                });
-            }
-        }
-    }
-    for n in generations(store)?.into_iter().rev() {
-        if let Some(sealed) = store.get(&generation_key(n))? {
-            if complete(&sealed) {
-                return Ok(Loaded {
-                    generation: n,
-                    sealed,
-                    from_pointer: false,
-                });
-            }
-        }
-    }
-    Err(VaultError::NotFound)
+    let (pointer, mut entries) = read_all(store)?;
+    let s = select_current(pointer.as_deref(), &borrowed(&entries)).ok_or(VaultError::NotFound)?;
+    let (_, sealed) = entries.swap_remove(s.index);
+    Ok(Loaded {
+        generation: s.generation,
+        sealed,
+        from_pointer: s.from_pointer,
+    })
 }
 
-/// Saves `sealed` as a new generation, switches the pointer to it, then removes every other
-/// generation. Returns the new generation number. Refuses bytes that are not a complete vault.
+/// Saves `sealed` as a new generation following [`plan_save`]: new generation, pointer, then
+/// removal of every other generation. Returns the new generation number. Refuses bytes that are
+/// not a complete vault.
 pub fn save(store: &mut dyn Store, sealed: &[u8]) -> Result<u64, VaultError> {
     header::parse(sealed)?;
-    let existing = generations(store)?;
-    let pointer = read_pointer(store)?;
-    let newest = existing.last().copied().into_iter().chain(pointer).max();
-    let next = match newest {
-        Some(n) => n.checked_add(1).ok_or(VaultError::Malformed {
-            reason: "generation number overflow",
-        })?,
-        None => 1,
-    };
-    store.put(&generation_key(next), sealed)?;
-    store.put(POINTER_KEY, &next.to_be_bytes())?;
-    for n in existing {
-        store.remove(&generation_key(n))?;
+    let keys = store.keys()?;
+    let pointer = store.get(POINTER_KEY)?;
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let plan = plan_save(&keys, pointer.as_deref())?;
+    store.put(&plan.generation_key, sealed)?;
+    store.put(POINTER_KEY, &plan.pointer_value)?;
+    for key in &plan.remove_after {
+        store.remove(key)?;
     }
-    Ok(next)
+    Ok(plan.generation)
 }
 
-/// Finishes an interrupted [`save`]: when the pointer names a complete generation, removes every
-/// other generation (older copies, perhaps without a password, and unfinished newer ones). Does
-/// nothing when the pointer is not usable (the next [`save`] repairs it). Returns how many
-/// generations were removed.
+/// Finishes an interrupted [`save`] ([`plan_tidy`]); a host calls it after every successful open,
+/// so that no older copy (perhaps without a password) outlives an interrupted save. Returns how
+/// many generations were removed.
 pub fn tidy(store: &mut dyn Store) -> Result<usize, VaultError> {
-    let Some(current) = read_pointer(store)? else {
-        return Ok(0);
-    };
-    match store.get(&generation_key(current))? {
-        Some(sealed) if complete(&sealed) => {}
-        _ => return Ok(0),
+    let (pointer, entries) = read_all(store)?;
+    let remove = plan_tidy(pointer.as_deref(), &borrowed(&entries));
+    for key in &remove {
+        store.remove(key)?;
     }
-    let mut removed = 0;
-    for n in generations(store)? {
-        if n != current {
-            store.remove(&generation_key(n))?;
-            removed += 1;
-        }
-    }
-    Ok(removed)
+    Ok(remove.len())
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // Tests may unwrap.
 mod tests {
     use super::*;
+
+    #[test]
+    fn save_plans_number_past_everything_and_remove_the_rest() {
+        let plan = plan_save(
+            &["vault.2", "vault.current", "other", "vault.10", "vault.010"],
+            Some(&11u64.to_be_bytes()),
+        )
+        .unwrap();
+        assert_eq!(plan.generation, 12);
+        assert_eq!(plan.generation_key, "vault.12");
+        assert_eq!(plan.pointer_value, [0, 0, 0, 0, 0, 0, 0, 12]);
+        assert_eq!(plan.remove_after, ["vault.10", "vault.2"]);
+        assert_eq!(plan_save(&[], None).unwrap().generation, 1);
+        assert_eq!(
+            plan_save(&[], Some(&[1, 2])).unwrap().generation,
+            1,
+            "a torn pointer counts as none"
+        );
+        assert!(plan_save(&["vault.18446744073709551615"], None).is_err());
+    }
 
     #[test]
     fn generation_keys_are_canonical() {
