@@ -10,6 +10,7 @@ import init, { codeAt, parseUri, writeUri } from './pkg/tessera_wasm.js';
 import { api, extensionOrigin, wasmUrl } from './compat.js';
 import { loadClock, now } from './lib/clock.js';
 import { MSG } from './lib/messaging.js';
+import { isOwnPage } from './lib/trust.js';
 
 const ACCOUNTS_KEY = 'accounts';
 
@@ -29,16 +30,9 @@ function codeOf(error) {
   return 'generic';
 }
 
-/**
- * Trust tier for vault messages: only our own pages (popup, options), never a content script or
- * another extension. A content script's sender has `tab` set and the web page's URL.
- */
-function fromOwnPage(sender) {
-  return sender.id === api.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(extensionOrigin);
-}
-
+// Every message handled here is a vault message: accepted from our own pages only (lib/trust.js).
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {
-  if (!fromOwnPage(sender)) {
+  if (!isOwnPage(sender, api.runtime.id, extensionOrigin)) {
     sendResponse({ ok: false, error: { code: 'not_allowed' } });
     return false;
   }
