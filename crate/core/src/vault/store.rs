@@ -177,27 +177,32 @@ pub fn plan_tidy(pointer_value: Option<&[u8]>, entries: &[(&str, &[u8])]) -> Vec
     }
 }
 
-/// Reads the pointer and every generation.
-fn read_all(
-    store: &mut dyn Store,
-) -> Result<(Option<Vec<u8>>, Vec<(String, Vec<u8>)>), StoreError> {
-    let pointer = store.get(POINTER_KEY)?;
-    let mut entries = Vec::new();
-    for key in store.keys()? {
-        if parse_generation_key(&key).is_some() {
-            if let Some(v) = store.get(&key)? {
-                entries.push((key, v));
-            }
-        }
-    }
-    Ok((pointer, entries))
+/// The pointer's value and every generation entry, as read from a store.
+struct Snapshot {
+    pointer: Option<Vec<u8>>,
+    entries: Vec<(String, Vec<u8>)>,
 }
 
-fn borrowed(entries: &[(String, Vec<u8>)]) -> Vec<(&str, &[u8])> {
-    entries
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_slice()))
-        .collect()
+impl Snapshot {
+    fn read(store: &mut dyn Store) -> Result<Snapshot, StoreError> {
+        let pointer = store.get(POINTER_KEY)?;
+        let mut entries = Vec::new();
+        for key in store.keys()? {
+            if parse_generation_key(&key).is_some() {
+                if let Some(v) = store.get(&key)? {
+                    entries.push((key, v));
+                }
+            }
+        }
+        Ok(Snapshot { pointer, entries })
+    }
+
+    fn borrowed(&self) -> Vec<(&str, &[u8])> {
+        self.entries
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_slice()))
+            .collect()
+    }
 }
 
 /// A generation read by [`load`].
@@ -214,9 +219,10 @@ pub struct Loaded {
 
 /// Reads the current vault ([`select_current`]). [`VaultError::NotFound`] if there is none.
 pub fn load(store: &mut dyn Store) -> Result<Loaded, VaultError> {
-    let (pointer, mut entries) = read_all(store)?;
-    let s = select_current(pointer.as_deref(), &borrowed(&entries)).ok_or(VaultError::NotFound)?;
-    let (_, sealed) = entries.swap_remove(s.index);
+    let mut snap = Snapshot::read(store)?;
+    let s =
+        select_current(snap.pointer.as_deref(), &snap.borrowed()).ok_or(VaultError::NotFound)?;
+    let (_, sealed) = snap.entries.swap_remove(s.index);
     Ok(Loaded {
         generation: s.generation,
         sealed,
@@ -245,8 +251,8 @@ pub fn save(store: &mut dyn Store, sealed: &[u8]) -> Result<u64, VaultError> {
 /// so that no older copy (perhaps without a password) outlives an interrupted save. Returns how
 /// many generations were removed.
 pub fn tidy(store: &mut dyn Store) -> Result<usize, VaultError> {
-    let (pointer, entries) = read_all(store)?;
-    let remove = plan_tidy(pointer.as_deref(), &borrowed(&entries));
+    let snap = Snapshot::read(store)?;
+    let remove = plan_tidy(snap.pointer.as_deref(), &snap.borrowed());
     for key in &remove {
         store.remove(key)?;
     }
