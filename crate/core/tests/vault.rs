@@ -941,3 +941,42 @@ fn debug_and_display_never_show_secrets_or_keys() {
         "labels are shown, so the test can see Debug output"
     );
 }
+
+#[test]
+fn the_record_limit_is_reachable_and_enforced() {
+    let mut v = Vault::new();
+    for i in 0..MAX_RECORDS as u64 {
+        let stamp = Stamp {
+            millis: i,
+            counter: 0,
+            device: DeviceId(i.to_be_bytes()),
+        };
+        let entry = Entry::Deleted {
+            deleted_at_millis: i,
+        };
+        v.records.push(Record {
+            id: RecordId(i.to_be_bytes()),
+            stamp,
+            entry,
+        });
+    }
+    let (sealed, _) = seal_new(&v, &Protection::None, &mut pinned_rng(14)).unwrap();
+    assert_eq!(open_unprotected(&sealed).unwrap().0, v);
+    let i = MAX_RECORDS as u64;
+    let stamp = Stamp {
+        millis: i,
+        counter: 0,
+        device: DeviceId([0; 8]),
+    };
+    v.records.push(Record {
+        id: RecordId(i.to_be_bytes()),
+        stamp,
+        entry: Entry::Deleted {
+            deleted_at_millis: i,
+        },
+    });
+    assert_eq!(
+        seal_new(&v, &Protection::None, &mut pinned_rng(14)).unwrap_err(),
+        VaultError::TooLarge { what: "records" }
+    );
+}

@@ -324,11 +324,14 @@ fn capacity_bound(vault: &Vault, devices: usize) -> usize {
 /// Encodes the body; the result is zeroized on drop.
 pub(crate) fn encode(vault: &Vault) -> Result<Zeroizing<Vec<u8>>, VaultError> {
     validate(vault)?;
+    // Devices in order of first use, and each one's index (a map: a vault may hold many).
     let mut devices: Vec<DeviceId> = Vec::new();
+    let mut index_of = std::collections::BTreeMap::new();
     for r in &vault.records {
-        if !devices.contains(&r.stamp.device) {
+        index_of.entry(r.stamp.device).or_insert_with(|| {
             devices.push(r.stamp.device);
-        }
+            devices.len() - 1
+        });
     }
     let mut out = Zeroizing::new(Vec::with_capacity(capacity_bound(vault, devices.len())));
     let mut w = Writer { out: &mut out };
@@ -347,10 +350,7 @@ pub(crate) fn encode(vault: &Vault) -> Result<Zeroizing<Vec<u8>>, VaultError> {
         w.varint(r.stamp.millis);
         w.varint(u64::from(r.stamp.counter));
         // The device is in the table: it was collected from these very records above.
-        let device_index = devices
-            .iter()
-            .position(|d| *d == r.stamp.device)
-            .unwrap_or_default();
+        let device_index = index_of.get(&r.stamp.device).copied().unwrap_or_default();
         w.varint(device_index as u64);
         match &r.entry {
             Entry::Account { account, sites } => {
@@ -400,9 +400,10 @@ pub(crate) fn decode(plain: &[u8]) -> Result<Vault, VaultError> {
     }
     let device_count = r.count(MAX_RECORDS, "devices")?;
     let mut devices = Vec::with_capacity(device_count);
+    let mut seen_devices = std::collections::BTreeSet::new();
     for _ in 0..device_count {
         let d = DeviceId(r.array8()?);
-        if devices.contains(&d) {
+        if !seen_devices.insert(d) {
             return Err(malformed("duplicate device"));
         }
         devices.push(d);
