@@ -21,20 +21,28 @@ choose_wasm_toolchain() {
   local current; current="$(wasm_toolchain)"
   if [ "$current" = rustup ] && rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then return; fi
   if [ "$current" = debian ] && have_debian_wasm; then return; fi
-  if command -v rustup >/dev/null && rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
-    echo rustup > "$STATE_DIR/wasm-toolchain"; return
-  fi
-  if have_debian_wasm; then echo debian > "$STATE_DIR/wasm-toolchain"; return; fi
+  # 1. rustup's target, when installed or when it can be added within 60 s. A failed attempt is
+  #    remembered for a day outside the checkout, so fresh clones on this machine do not wait again.
+  local failed="${XDG_CACHE_HOME:-$HOME/.cache}/tessera/rustup-wasm32-failed"
   if command -v rustup >/dev/null; then
-    log "trying rustup target add wasm32-unknown-unknown (60 s at most)"
-    if timeout 60 rustup target add wasm32-unknown-unknown >&2; then
+    if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
       echo rustup > "$STATE_DIR/wasm-toolchain"; return
     fi
-    warn "rustup could not add the wasm32 target; falling back to Debian's rustc-web"
+    if [ -z "$(find "$failed" -mmin -1440 2>/dev/null)" ]; then
+      log "trying rustup target add wasm32-unknown-unknown (60 s at most)"
+      if timeout 60 rustup target add wasm32-unknown-unknown >&2; then
+        echo rustup > "$STATE_DIR/wasm-toolchain"; return
+      fi
+      mkdir -p "$(dirname "$failed")"; touch "$failed"
+      warn "rustup could not add the wasm32 target; using Debian's rustc-web instead"
+    fi
   fi
-  log "installing Debian's rustc-web, cargo-web, rust-web-src and lld"
-  apt_install rustc-web cargo-web rust-web-src lld
-  have_debian_wasm || die "Debian's rustc-web toolchain is incomplete after installing it"
+  # 2. Debian's rustc-web with the standard library's source (built with -Z build-std) and lld.
+  if ! have_debian_wasm; then
+    log "installing Debian's rustc-web, cargo-web, rust-web-src and lld"
+    apt_install rustc-web cargo-web rust-web-src lld
+    have_debian_wasm || die "Debian's rustc-web toolchain is incomplete after installing it"
+  fi
   echo debian > "$STATE_DIR/wasm-toolchain"
 }
 choose_wasm_toolchain

@@ -11,7 +11,8 @@ pub const SEED: &[u8] = b"12345678901234567890";
 pub const START: u64 = 1_111_111_109;
 
 fn checksum(acc: u64, code: &str) -> u64 {
-    code.bytes().fold(acc, |a, b| a.wrapping_mul(31).wrapping_add(u64::from(b)))
+    code.bytes()
+        .fold(acc, |a, b| a.wrapping_mul(31).wrapping_add(u64::from(b)))
 }
 
 /// `n` codes from tessera-core.

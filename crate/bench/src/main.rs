@@ -14,7 +14,10 @@ fn rate(f: fn(u32) -> u64, n: u32) -> (f64, u64) {
 }
 
 fn main() {
-    let n: u32 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(200_000);
+    let n: u32 = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(200_000);
     let (ours, a) = rate(tessera_bench::tessera, n);
     let (peer, b) = rate(tessera_bench::totp_rs, n);
     assert_eq!(a, b, "tessera-core and totp-rs disagree");

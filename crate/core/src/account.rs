@@ -131,7 +131,9 @@ impl Account {
             OtpType::Hotp => self.counter,
             OtpType::Totp | OtpType::Steam => otp::step(unix_secs, self.period)?,
         };
-        let counter = base.checked_add_signed(offset).ok_or(OtpError::StepOutOfRange)?;
+        let counter = base
+            .checked_add_signed(offset)
+            .ok_or(OtpError::StepOutOfRange)?;
         Ok(self.code_for_counter(counter))
     }
 
@@ -150,7 +152,12 @@ impl Account {
                 (Some(from), Some(from.saturating_add(period)))
             }
         };
-        Code { code, counter, valid_from, valid_until }
+        Code {
+            code,
+            counter,
+            valid_from,
+            valid_until,
+        }
     }
 
     /// Checks `code` against the codes within `window` steps of now (HOTP: of the stored counter,
@@ -169,8 +176,10 @@ impl Account {
         }
         for offset in offsets {
             if let Ok(candidate) = self.code_at_offset(unix_secs, offset) {
-                if constant_time_eq(candidate.code.as_bytes(), wanted.to_ascii_uppercase().as_bytes())
-                    || constant_time_eq(candidate.code.as_bytes(), wanted.as_bytes())
+                if constant_time_eq(
+                    candidate.code.as_bytes(),
+                    wanted.to_ascii_uppercase().as_bytes(),
+                ) || constant_time_eq(candidate.code.as_bytes(), wanted.as_bytes())
                 {
                     return Ok(Some(offset));
                 }
@@ -190,19 +199,33 @@ mod tests {
 
     #[test]
     fn debug_hides_the_secret() {
-        let a = Account::totp("Example", "alice", Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap());
+        let a = Account::totp(
+            "Example",
+            "alice",
+            Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap(),
+        );
         let shown = format!("{a:?}");
-        assert!(!shown.contains("JBSW") && !shown.contains("72, 101"), "{shown}");
+        assert!(
+            !shown.contains("JBSW") && !shown.contains("72, 101"),
+            "{shown}"
+        );
     }
 
     #[test]
     fn rfc6238_sha1_at_59() {
         // RFC 6238 Appendix B, first row: T = 59, SHA1, 8 digits -> 94287082.
-        let mut a = Account::totp("", "", Secret::from_bytes(b"12345678901234567890".to_vec()).unwrap());
+        let mut a = Account::totp(
+            "",
+            "",
+            Secret::from_bytes(b"12345678901234567890".to_vec()).unwrap(),
+        );
         a.digits = 8;
         let c = a.code_at(59).unwrap();
         assert_eq!(c.code, "94287082");
-        assert_eq!((c.counter, c.valid_from, c.valid_until), (1, Some(30), Some(60)));
+        assert_eq!(
+            (c.counter, c.valid_from, c.valid_until),
+            (1, Some(30), Some(60))
+        );
         assert_eq!(a.verify("94287082", 61, 1).unwrap(), Some(-1));
         assert_eq!(a.verify("94287082", 91, 1).unwrap(), None);
     }

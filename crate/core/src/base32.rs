@@ -92,14 +92,22 @@ mod tests {
     #[test]
     fn lenient_input() {
         let want = decode("JBSWY3DPEHPK3PXP").unwrap();
-        for variant in ["jbswy3dpehpk3pxp", "JBSW Y3DP EHPK 3PXP", "jbsw-y3dp-ehpk-3pxp", "JBSWY3DPEHPK3PXP===="] {
+        for variant in [
+            "jbswy3dpehpk3pxp",
+            "JBSW Y3DP EHPK 3PXP",
+            "jbsw-y3dp-ehpk-3pxp",
+            "JBSWY3DPEHPK3PXP====",
+        ] {
             assert_eq!(decode(variant).unwrap(), want, "{variant}");
         }
     }
 
     #[test]
     fn bad_input() {
-        assert_eq!(decode("JBSW1"), Err(Base32Error::InvalidCharacter { position: 4 }));
+        assert_eq!(
+            decode("JBSW1"),
+            Err(Base32Error::InvalidCharacter { position: 4 })
+        );
         assert_eq!(decode("A"), Err(Base32Error::InvalidLength));
         assert_eq!(decode("ABC"), Err(Base32Error::InvalidLength));
     }

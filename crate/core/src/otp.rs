@@ -84,8 +84,13 @@ impl OtpError {
 impl core::fmt::Display for OtpError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
-            OtpError::InvalidDigits => write!(f, "digits must be from {MIN_DIGITS} to {MAX_DIGITS}"),
-            OtpError::InvalidPeriod => write!(f, "period must be from {MIN_PERIOD} to {MAX_PERIOD} seconds"),
+            OtpError::InvalidDigits => {
+                write!(f, "digits must be from {MIN_DIGITS} to {MAX_DIGITS}")
+            }
+            OtpError::InvalidPeriod => write!(
+                f,
+                "period must be from {MIN_PERIOD} to {MAX_PERIOD} seconds"
+            ),
             OtpError::StepOutOfRange => f.write_str("the requested step is out of range"),
         }
     }
@@ -98,7 +103,8 @@ pub fn truncated(secret: &Secret, algorithm: Algorithm, counter: u64) -> u32 {
     let message = counter.to_be_bytes();
     fn mac<M: Mac + hmac::digest::KeyInit>(key: &[u8], message: &[u8]) -> Vec<u8> {
         // Any key length is valid for HMAC, so this cannot fail.
-        let mut m = <M as hmac::digest::KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
+        let mut m =
+            <M as hmac::digest::KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
         m.update(message);
         m.finalize().into_bytes().to_vec()
     }
@@ -108,12 +114,22 @@ pub fn truncated(secret: &Secret, algorithm: Algorithm, counter: u64) -> u32 {
         Algorithm::Sha512 => mac::<Hmac<sha2::Sha512>>(secret.expose(), &message),
     };
     let offset = usize::from(digest[digest.len() - 1] & 0x0f);
-    let bytes = [digest[offset], digest[offset + 1], digest[offset + 2], digest[offset + 3]];
+    let bytes = [
+        digest[offset],
+        digest[offset + 1],
+        digest[offset + 2],
+        digest[offset + 3],
+    ];
     u32::from_be_bytes(bytes) & 0x7fff_ffff
 }
 
 /// HOTP value for `counter` with 1–10 decimal digits, zero-padded.
-pub fn hotp(secret: &Secret, algorithm: Algorithm, digits: u8, counter: u64) -> Result<String, OtpError> {
+pub fn hotp(
+    secret: &Secret,
+    algorithm: Algorithm,
+    digits: u8,
+    counter: u64,
+) -> Result<String, OtpError> {
     if !(MIN_DIGITS..=MAX_DIGITS).contains(&digits) {
         return Err(OtpError::InvalidDigits);
     }
@@ -175,8 +191,10 @@ mod tests {
     }
 
     /// RFC 4226 Appendix D: secret "12345678901234567890", counters 0..9, 6 digits.
-    const RFC4226_APPENDIX_D: [&str; 10] =
-        ["755224", "287082", "359152", "969429", "338314", "254676", "287922", "162583", "399871", "520489"];
+    const RFC4226_APPENDIX_D: [&str; 10] = [
+        "755224", "287082", "359152", "969429", "338314", "254676", "287922", "162583", "399871",
+        "520489",
+    ];
 
     #[test]
     fn rfc4226_appendix_d() {
@@ -189,8 +207,14 @@ mod tests {
     #[test]
     fn digits_bounds() {
         let s = ascii("12345678901234567890");
-        assert_eq!(hotp(&s, Algorithm::Sha1, 0, 0), Err(OtpError::InvalidDigits));
-        assert_eq!(hotp(&s, Algorithm::Sha1, 11, 0), Err(OtpError::InvalidDigits));
+        assert_eq!(
+            hotp(&s, Algorithm::Sha1, 0, 0),
+            Err(OtpError::InvalidDigits)
+        );
+        assert_eq!(
+            hotp(&s, Algorithm::Sha1, 11, 0),
+            Err(OtpError::InvalidDigits)
+        );
         // RFC 4226 Appendix D: truncated value at counter 0 is 0x4c93cf18 = 1284755224.
         assert_eq!(hotp(&s, Algorithm::Sha1, 10, 0).unwrap(), "1284755224");
         assert_eq!(hotp(&s, Algorithm::Sha1, 1, 0).unwrap(), "4");

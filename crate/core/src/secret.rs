@@ -47,9 +47,15 @@ impl core::fmt::Display for SecretError {
         match self {
             SecretError::Empty => f.write_str("the secret is empty"),
             SecretError::InvalidCharacter { position } => {
-                write!(f, "the secret has a character that is not base32 at position {}", position + 1)
+                write!(
+                    f,
+                    "the secret has a character that is not base32 at position {}",
+                    position + 1
+                )
             }
-            SecretError::InvalidLength => f.write_str("the secret has a base32 length that cannot be whole bytes"),
+            SecretError::InvalidLength => {
+                f.write_str("the secret has a base32 length that cannot be whole bytes")
+            }
             SecretError::TooLong => write!(f, "the secret is longer than {MAX_SECRET_BYTES} bytes"),
         }
     }
@@ -60,7 +66,9 @@ impl std::error::Error for SecretError {}
 impl From<Base32Error> for SecretError {
     fn from(e: Base32Error) -> Self {
         match e {
-            Base32Error::InvalidCharacter { position } => SecretError::InvalidCharacter { position },
+            Base32Error::InvalidCharacter { position } => {
+                SecretError::InvalidCharacter { position }
+            }
             Base32Error::InvalidLength => SecretError::InvalidLength,
         }
     }
