@@ -4,6 +4,7 @@
 #   - a toolchain for wasm32-unknown-unknown (rustup's target, else Debian's rustc-web + lld)
 #   - wasm-bindgen-cli at exactly the wasm-bindgen version pinned in Cargo.toml
 #   - Node packages from package-lock.json (npm ci)
+#   - Python's cryptography package (tests/interop)
 #   - chromium, firefox-esr (apt) and geckodriver (cargo install)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -62,6 +63,12 @@ if [ "$(cat node_modules/.tessera-lock-hash 2>/dev/null)" != "$lock_hash" ]; the
   log "installing Node packages (npm ci)"
   npm ci --no-audit --no-fund >&2
   echo "$lock_hash" > node_modules/.tessera-lock-hash
+fi
+
+# --- Python's cryptography package (the independent vault reader in tests/interop) ---------------
+if ! python3 -c 'import cryptography' 2>/dev/null; then
+  log "installing Python's cryptography package"
+  python3 -m pip install --quiet cryptography >&2 || apt_install python3-cryptography
 fi
 
 # --- browsers --------------------------------------------------------------------------------------

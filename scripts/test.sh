@@ -21,7 +21,7 @@ record() {
 
 # run <suite> <parser> <command...>: runs the command with its output shown and kept in a log, then
 # counts tests with the parser: "check" (one check: the exit status), "cargo" (libtest summaries),
-# "node" (node:test summary). A failing exit status with no failed test counted is one failure.
+# "node" (node:test summary), "summary" (a last line "N passed, N failed"). A failing exit status with no failed test counted is one failure.
 run() {
   local suite="$1" parser="$2"; shift 2
   local logf="$LOGS/${suite//[^a-zA-Z0-9_-]/_}.log" status p=0 f=0
@@ -32,6 +32,9 @@ run() {
     cargo)
       p=$(sed -n 's/.*test result: [A-Za-z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\1/p' "$logf" | awk '{s+=$1} END {print s+0}')
       f=$(sed -n 's/.*test result: [A-Za-z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\2/p' "$logf" | awk '{s+=$1} END {print s+0}') ;;
+    summary)
+      p=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$logf" | tail -1)
+      f=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$logf" | tail -1) ;;
     node)
       p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$logf" | awk '{s+=$1} END {print s+0}')
       f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$logf" | awk '{s+=$1} END {print s+0}') ;;
@@ -46,6 +49,7 @@ run "cargo clippy" check cargo clippy --locked --workspace --all-targets -- -D w
 run "cargo test (native)" cargo cargo test --locked --workspace
 run "wasm tests (node)" cargo env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   bash -c 'source scripts/lib.sh && wasm_cargo test --locked -p tessera-wasm'
+run "vault interop (python)" summary bash tests/interop/run.sh
 run "build (shipped + test)" check env TESSERA_SKIP_SETUP=1 bash scripts/build.sh --test
 if [ -f dist/firefox/manifest.json ]; then
   run "web-ext lint (dist/firefox)" check node scripts/lint-firefox.mjs dist/firefox
