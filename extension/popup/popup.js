@@ -76,14 +76,15 @@ function updateCountdown(tile, nowMs) {
   }
   const left = secondsLeft(a.validUntil, nowMs);
   setText(tile.countdown, t('secondsLeft', [String(left)]));
-  tile.countdown.title = t('secondsLeftLong', [String(left)]);
+  const long = t('secondsLeftLong', [String(left)]);
+  if (tile.countdown.title !== long) tile.countdown.title = long;
   const fraction = Math.min(1, Math.max(0, (a.validUntil - nowMs) / (a.period * 1000)));
   tile.bar.style.setProperty('--left', fraction.toFixed(3));
 }
 
 function render(accounts) {
   const seen = new Set();
-  for (const a of accounts) {
+  accounts.forEach((a, index) => {
     seen.add(a.id);
     let tile = tiles.get(a.id);
     if (!tile) {
@@ -91,8 +92,9 @@ function render(accounts) {
       tiles.set(a.id, tile);
     }
     fillTile(tile, a);
-    list.append(tile.li); // keeps the answer's order; moving a node keeps its focus
-  }
+    // Move a node only when the order changed: moving the focused tile would drop its focus.
+    if (list.children[index] !== tile.li) list.insertBefore(tile.li, list.children[index] ?? null);
+  });
   for (const [id, tile] of tiles) {
     if (!seen.has(id)) {
       tile.li.remove();

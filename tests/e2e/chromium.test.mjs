@@ -204,10 +204,12 @@ describe('Chromium: popup, worker and wasm', { skip: !fs.existsSync(CHROMIUM) &&
     let tile = await tileFor('Boundary', (x) => x.code.replace(/ /g, '') === RFC4226.codes[2]);
     assert.match(tile.code, /^\d{3} \d{3}$/, 'six digits are grouped 3 + 3');
     assert.equal(tile.countdown, message('secondsLeft', ['5']));
+    await page.focus('#accounts .tile');
     await pinClock(89_400, true); // running: the step ends 0.6 s from now
     tile = await tileFor('Boundary', (x) => x.code.replace(/ /g, '') === RFC4226.codes[3], 'the next step’s code');
     const left = [28, 29, 30].find((s) => tile.countdown === message('secondsLeft', [String(s)]));
     assert.ok(left, `the countdown restarted at the boundary: ${tile.countdown}`);
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.id !== undefined), true, 'the tile kept focus');
   });
 
   it('shows HOTP codes at the stored counter (RFC 4226 Appendix D)', async () => {
