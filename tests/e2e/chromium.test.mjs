@@ -155,6 +155,17 @@ describe('Chromium: popup, worker and wasm', { skip: !fs.existsSync(CHROMIUM) &&
     assert.deepEqual((await readTiles()).map((x) => x.issuer), ['First']);
   });
 
+  it('adds one account when the same one arrives twice at once (writes are serialized)', async () => {
+    const account = { type: 'totp', issuer: 'Race', account: 'r', secret: RFC.seeds.SHA256, algorithm: 'SHA256', digits: 8, period: 30, counter: 0 };
+    const answers = await page.evaluate(
+      (account) => Promise.all([1, 2, 3].map(() => chrome.runtime.sendMessage({ type: 'accounts.add', account }))),
+      account,
+    );
+    assert.equal(answers.filter((a) => a.ok).length, 1, JSON.stringify(answers));
+    assert.deepEqual(answers.filter((a) => !a.ok).map((a) => a.error.code), ['account_duplicate', 'account_duplicate']);
+    assert.equal((await page.evaluate(() => chrome.storage.local.get('accounts'))).accounts.length, 1);
+  });
+
   it('explains an invalid secret in the preview and adds nothing', async () => {
     await fillForm({ issuer: 'Bad', account: 'x', secret: 'GEZDGNBV1' }, false);
     assert.equal(
