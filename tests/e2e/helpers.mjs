@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const dist = (name) => path.join(ROOT, 'dist', name);
+/** The shared public test corpora (../shared/corpora beside the checkout), or TESSERA_CORPORA. */
+export const CORPORA = process.env.TESSERA_CORPORA ?? path.resolve(ROOT, '../shared/corpora');
 export const POPUP_PATH = 'extension/popup/popup.html';
 export const OPTIONS_PATH = 'extension/options/options.html';
 
@@ -51,7 +53,7 @@ const RFC6238_INLINE = {
 
 /** { seeds: {SHA1, SHA256, SHA512} base32, ascii, vectors: [{time, mode, totp}], period, digits, source } */
 export function rfc6238() {
-  const corpus = '/work/shared/corpora/otp/rfc6238_totp.json';
+  const corpus = path.join(CORPORA, 'otp/rfc6238_totp.json');
   if (fs.existsSync(corpus)) {
     const d = JSON.parse(fs.readFileSync(corpus, 'utf8'));
     return {
