@@ -29,6 +29,7 @@
 use crate::account::{Account, OtpType};
 use crate::otp::{self, Algorithm};
 use crate::secret::{Secret, MAX_SECRET_BYTES};
+use zeroize::Zeroizing;
 
 /// Longest migration URI accepted, in bytes. A QR code holds at most 2,953 bytes, so anything a phone
 /// exported fits many times over; a larger input is refused before it is decoded.
@@ -182,8 +183,9 @@ pub fn decode(uri: &str) -> Result<Decoded, MigrationError> {
     if uri.len() > MAX_MIGRATION_URI_BYTES {
         return Err(MigrationError::TooLong);
     }
-    let data = data_parameter(uri.trim())?;
-    let bytes = base64_decode(&data).ok_or(MigrationError::InvalidBase64)?;
+    // Both buffers hold every secret of the payload: zeroized when dropped.
+    let data = Zeroizing::new(data_parameter(uri.trim())?);
+    let bytes = Zeroizing::new(base64_decode(&data).ok_or(MigrationError::InvalidBase64)?);
     decode_payload(&bytes).ok_or(MigrationError::InvalidPayload)
 }
 
@@ -488,8 +490,9 @@ fn split_name(issuer: &str, name: &str) -> (String, String) {
 /// Accounts Google Authenticator cannot hold are left out with a reason. No accounts give no URIs.
 pub fn encode(accounts: &[Account], batch_id: i32) -> Encoded {
     let mut left_out = Vec::new();
-    let mut batches: Vec<Vec<u8>> = Vec::new();
-    let mut current = Vec::new();
+    // Every buffer below holds secrets: zeroized when dropped.
+    let mut batches: Vec<Zeroizing<Vec<u8>>> = Vec::new();
+    let mut current = Zeroizing::new(Vec::with_capacity(MAX_PAYLOAD_BYTES));
     let mut in_current = 0;
     for (index, account) in accounts.iter().enumerate() {
         let entry = match encode_entry(account) {
@@ -504,7 +507,7 @@ pub fn encode(accounts: &[Account], batch_id: i32) -> Encoded {
                 continue;
             }
         };
-        let mut field = Vec::with_capacity(entry.len() + 4);
+        let mut field = Zeroizing::new(Vec::with_capacity(entry.len() + 4));
         put_bytes(&mut field, 1, &entry);
         if field.len() > MAX_PAYLOAD_BYTES - BATCH_FIELDS_MAX {
             left_out.push(Skipped {
@@ -518,7 +521,10 @@ pub fn encode(accounts: &[Account], batch_id: i32) -> Encoded {
         if in_current == MAX_ACCOUNTS_PER_CODE
             || current.len() + field.len() > MAX_PAYLOAD_BYTES - BATCH_FIELDS_MAX
         {
-            batches.push(core::mem::take(&mut current));
+            batches.push(core::mem::replace(
+                &mut current,
+                Zeroizing::new(Vec::with_capacity(MAX_PAYLOAD_BYTES)),
+            ));
             in_current = 0;
         }
         current.extend_from_slice(&field);
@@ -539,7 +545,6 @@ pub fn encode(accounts: &[Account], batch_id: i32) -> Encoded {
             put_varint_field(&mut payload, 5, i64::from(batch_id) as u64);
             let mut uri = String::from(PREFIX);
             base64_percent_encode(&payload, &mut uri);
-            zeroize::Zeroize::zeroize(&mut payload);
             uri
         })
         .collect();
@@ -547,7 +552,7 @@ pub fn encode(accounts: &[Account], batch_id: i32) -> Encoded {
 }
 
 /// The `OtpParameters` bytes of one account, or why Google Authenticator cannot hold it.
-fn encode_entry(account: &Account) -> Result<Vec<u8>, &'static str> {
+fn encode_entry(account: &Account) -> Result<Zeroizing<Vec<u8>>, &'static str> {
     if account.otp_type == OtpType::Steam {
         return Err(reason::STEAM);
     }
@@ -570,7 +575,9 @@ fn encode_entry(account: &Account) -> Result<Vec<u8>, &'static str> {
     } else {
         account.name.clone()
     };
-    let mut out = Vec::new();
+    // Sized up front so that no reallocation leaves a copy of the secret behind.
+    let capacity = account.secret.len() + name.len() + account.issuer.len() + 48;
+    let mut out = Zeroizing::new(Vec::with_capacity(capacity));
     put_bytes(&mut out, 1, account.secret.expose());
     put_bytes(&mut out, 2, name.as_bytes());
     if !account.issuer.is_empty() {

@@ -51,6 +51,7 @@
 use crate::account::{Account, OtpType};
 use crate::otp::{self, Algorithm};
 use crate::secret::{Secret, SecretError};
+use zeroize::Zeroizing;
 
 /// Longest URI accepted, in bytes. Real otpauth URIs are well under 1 KiB (a 64-byte SHA512 seed is
 /// 103 base32 characters); a QR code holds at most 2,953 bytes; 4 KiB leaves room for long labels
@@ -236,8 +237,12 @@ pub fn parse(uri: &str) -> Result<Account, UriError> {
         }
     }
 
-    let secret = decode_value(params.secret.ok_or(UriError::MissingSecret)?, "secret")?;
-    let secret = Secret::from_base32(&secret)?;
+    // The decoded text is the secret too: zeroized when dropped, like the Secret itself.
+    let secret_text = Zeroizing::new(decode_value(
+        params.secret.ok_or(UriError::MissingSecret)?,
+        "secret",
+    )?);
+    let secret = Secret::from_base32(&secret_text)?;
 
     let label =
         percent_decode(raw_label, false).ok_or(UriError::InvalidEncoding { part: "label" })?;
@@ -291,7 +296,9 @@ pub fn parse(uri: &str) -> Result<Account, UriError> {
 /// `steam://SECRET`: everything after `//` (less one trailing `/`) is the base32 secret.
 fn parse_steam_scheme(rest: &str) -> Result<Account, UriError> {
     let raw = rest.strip_suffix('/').unwrap_or(rest);
-    let text = percent_decode(raw, false).ok_or(UriError::InvalidEncoding { part: "secret" })?;
+    let text = Zeroizing::new(
+        percent_decode(raw, false).ok_or(UriError::InvalidEncoding { part: "secret" })?,
+    );
     Ok(Account::steam("", Secret::from_base32(&text)?))
 }
 
