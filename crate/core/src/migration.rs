@@ -19,7 +19,8 @@
 //! unknown enum value, no secret) are returned in [`Decoded::skipped`] with a reason instead of failing
 //! the whole payload. An entry with an empty issuer and a name `Issuer:account` is split; an entry
 //! whose name starts with its own issuer and `:` (as Google Authenticator exports accounts added from
-//! a URI) has that prefix removed.
+//! a URI) has that prefix removed. The `int64` counter is kept as the same 64 bits unsigned (counters
+//! never go negative), so every counter reads back as written.
 //!
 //! `data` is accepted percent-encoded or as raw base64 with unescaped `+`, `/` and `=` (dim13's
 //! test, scito's "plus problem"): it is percent-decoded but a `+` stays a `+`, and a space (left by a
