@@ -43,4 +43,5 @@ printf 'wasm (bound): %s bytes raw, %s bytes gzipped\n' "$(size "$bound")" "$(gz
 for b in chrome firefox; do
   printf 'dist/tessera-%s.zip: %s bytes\n' "$b" "$(size "dist/tessera-$b.zip")"
 done
+bash scripts/build-npm.sh
 echo "Load unpacked: $ROOT/dist/chrome (Chrome) or $ROOT/dist/firefox/manifest.json (Firefox)"

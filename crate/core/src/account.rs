@@ -2,6 +2,7 @@
 
 use crate::otp::{self, Algorithm, Code, OtpError};
 use crate::secret::Secret;
+use crate::uri::{self, UriError};
 
 /// The kind of one-time code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -84,6 +85,20 @@ impl Account {
         }
     }
 
+    /// An account of `otp_type` with that type's defaults: SHA1, 30 s, 6 digits (Steam: 5) and
+    /// counter 0.
+    pub fn with_type(otp_type: OtpType, issuer: &str, name: &str, secret: Secret) -> Account {
+        let digits = match otp_type {
+            OtpType::Steam => otp::STEAM_DIGITS,
+            OtpType::Totp | OtpType::Hotp => otp::DEFAULT_DIGITS,
+        };
+        Account {
+            otp_type,
+            digits,
+            ..Account::totp(issuer, name, secret)
+        }
+    }
+
     /// A Steam Guard account.
     pub fn steam(name: &str, secret: Secret) -> Account {
         Account {
@@ -91,6 +106,16 @@ impl Account {
             issuer: "Steam".to_owned(),
             digits: otp::STEAM_DIGITS,
             ..Account::totp("Steam", name, secret)
+        }
+    }
+
+    /// An account from an `otpauth://` or `steam://` URI, or from a bare base32 secret (any input
+    /// without `://`), which makes a TOTP account with the defaults and no labels.
+    pub fn from_uri_or_secret(input: &str) -> Result<Account, UriError> {
+        if input.contains("://") {
+            uri::parse(input)
+        } else {
+            Ok(Account::totp("", "", Secret::from_base32(input)?))
         }
     }
 
@@ -162,9 +187,12 @@ impl Account {
 
     /// Checks `code` against the codes within `window` steps of now (HOTP: of the stored counter,
     /// looking ahead only). Returns the matching offset, closest to zero first. Comparison ignores
-    /// spaces and, for Steam, letter case.
+    /// spaces and, for Steam, letter case. A window above [`otp::MAX_WINDOW`] is an error.
     pub fn verify(&self, code: &str, unix_secs: u64, window: u32) -> Result<Option<i64>, OtpError> {
         self.validate()?;
+        if window > otp::MAX_WINDOW {
+            return Err(OtpError::WindowTooLarge);
+        }
         let wanted: String = code.chars().filter(|c| !c.is_whitespace()).collect();
         let window = i64::from(window);
         let mut offsets = vec![0i64];
@@ -228,5 +256,42 @@ mod tests {
         );
         assert_eq!(a.verify("94287082", 61, 1).unwrap(), Some(-1));
         assert_eq!(a.verify("94287082", 91, 1).unwrap(), None);
+        assert_eq!(
+            a.verify("94287082", 59, otp::MAX_WINDOW + 1),
+            Err(OtpError::WindowTooLarge)
+        );
+        assert_eq!(a.verify("94287082", 59, otp::MAX_WINDOW).unwrap(), Some(0));
+    }
+
+    #[test]
+    fn with_type_gives_each_type_its_defaults() {
+        let secret = || Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
+        let totp = Account::with_type(OtpType::Totp, "Example", "alice", secret());
+        assert!(totp == Account::totp("Example", "alice", secret()));
+        let hotp = Account::with_type(OtpType::Hotp, "Example", "alice", secret());
+        assert_eq!(
+            (hotp.otp_type, hotp.digits, hotp.counter),
+            (OtpType::Hotp, 6, 0)
+        );
+        let steam = Account::with_type(OtpType::Steam, "Steam", "alice", secret());
+        assert!(steam == Account::steam("alice", secret()));
+        assert_eq!(steam.validate(), Ok(()));
+    }
+
+    #[test]
+    fn uri_or_bare_secret() {
+        let bare = Account::from_uri_or_secret("jbsw y3dp ehpk 3pxp").unwrap();
+        assert!(bare == Account::totp("", "", Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap()));
+        let steam = Account::from_uri_or_secret("steam://JBSWY3DPEHPK3PXP").unwrap();
+        assert_eq!(steam.otp_type, OtpType::Steam);
+        let err = Account::from_uri_or_secret("JBSWY3DPEHPK3PX1")
+            .err()
+            .unwrap();
+        assert_eq!(err.code(), "uri_invalid_secret");
+        assert!(!err.to_string().contains("JBSW"), "{err}");
+        assert_eq!(
+            Account::from_uri_or_secret("https://example.com/").err(),
+            Some(UriError::NotOtpauth)
+        );
     }
 }

@@ -27,6 +27,13 @@ pub const STEAM_DIGITS: u8 = 5;
 pub const DEFAULT_PERIOD: u32 = 30;
 /// Number of digits used when none is given.
 pub const DEFAULT_DIGITS: u8 = 6;
+/// Verification window used when none is given: one step either side, the one step of network
+/// delay RFC 6238 section 5.2 recommends allowing (and what most servers accept).
+pub const DEFAULT_WINDOW: u32 = 1;
+/// Widest verification window, in steps either side (HOTP: ahead). A ceiling on work for a window
+/// taken from outside input (`2 * 1,000 + 1` HMACs stay well under a millisecond natively); real
+/// servers accept ±1 step (RFC 6238 section 5.2) and resynchronise HOTP within a few dozen.
+pub const MAX_WINDOW: u32 = 1_000;
 
 /// The HMAC hash function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -68,6 +75,8 @@ pub enum OtpError {
     InvalidPeriod,
     /// The previous/next step requested lies before step 0 or after the last step.
     StepOutOfRange,
+    /// A verification window wider than [`MAX_WINDOW`] steps.
+    WindowTooLarge,
 }
 
 impl OtpError {
@@ -77,6 +86,7 @@ impl OtpError {
             OtpError::InvalidDigits => "otp_invalid_digits",
             OtpError::InvalidPeriod => "otp_invalid_period",
             OtpError::StepOutOfRange => "otp_step_out_of_range",
+            OtpError::WindowTooLarge => "otp_window_too_large",
         }
     }
 }
@@ -92,6 +102,9 @@ impl core::fmt::Display for OtpError {
                 "period must be from {MIN_PERIOD} to {MAX_PERIOD} seconds"
             ),
             OtpError::StepOutOfRange => f.write_str("the requested step is out of range"),
+            OtpError::WindowTooLarge => {
+                write!(f, "the window must be at most {MAX_WINDOW} steps")
+            }
         }
     }
 }

@@ -8,6 +8,14 @@ use crate::base32::{self, Base32Error};
 /// far above any real issuer and keeps hostile inputs small.
 pub const MAX_SECRET_BYTES: usize = 1024;
 
+/// Shortest secret [`Secret::generate`] makes: 128 bits, RFC 4226 section 4 requirement R6.
+/// (Existing secrets may be shorter; many sites issue 80-bit ones.)
+pub const MIN_GENERATED_BYTES: usize = 16;
+
+/// Length of a generated secret when none is given: 160 bits, RFC 4226 section 4's recommendation
+/// (and the HMAC-SHA1 output size).
+pub const DEFAULT_GENERATED_BYTES: usize = 20;
+
 /// A shared secret. Zeroized on drop; deliberately has no `Debug` or `Display`, so it cannot end up
 /// in a log line or an error message. Read it through [`Secret::expose`] or [`Secret::to_base32`].
 #[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
@@ -28,6 +36,8 @@ pub enum SecretError {
     InvalidLength,
     /// The secret is longer than [`MAX_SECRET_BYTES`].
     TooLong,
+    /// A secret to generate is shorter than [`MIN_GENERATED_BYTES`].
+    TooShort,
 }
 
 impl SecretError {
@@ -38,6 +48,7 @@ impl SecretError {
             SecretError::InvalidCharacter { .. } => "secret_invalid_character",
             SecretError::InvalidLength => "secret_invalid_length",
             SecretError::TooLong => "secret_too_long",
+            SecretError::TooShort => "secret_too_short",
         }
     }
 }
@@ -57,6 +68,10 @@ impl core::fmt::Display for SecretError {
                 f.write_str("the secret has a base32 length that cannot be whole bytes")
             }
             SecretError::TooLong => write!(f, "the secret is longer than {MAX_SECRET_BYTES} bytes"),
+            SecretError::TooShort => write!(
+                f,
+                "a new secret must be at least {MIN_GENERATED_BYTES} bytes"
+            ),
         }
     }
 }
@@ -85,6 +100,20 @@ impl Secret {
         if secret.0.len() > MAX_SECRET_BYTES {
             return Err(SecretError::TooLong);
         }
+        Ok(secret)
+    }
+
+    /// A new secret of `len` bytes (from [`MIN_GENERATED_BYTES`] to [`MAX_SECRET_BYTES`]) filled by
+    /// `rng`, which the caller backs with the system's random number generator.
+    pub fn generate(len: usize, rng: &mut dyn FnMut(&mut [u8])) -> Result<Secret, SecretError> {
+        if len < MIN_GENERATED_BYTES {
+            return Err(SecretError::TooShort);
+        }
+        if len > MAX_SECRET_BYTES {
+            return Err(SecretError::TooLong);
+        }
+        let mut secret = Secret(vec![0; len]);
+        rng(&mut secret.0);
         Ok(secret)
     }
 
@@ -134,5 +163,32 @@ mod tests {
         assert_eq!(err.code(), "secret_invalid_character");
         assert!(!err.to_string().contains("JBSW"));
         assert_eq!(Secret::from_base32("  ").err(), Some(SecretError::Empty));
+    }
+
+    #[test]
+    fn generate_fills_the_requested_length_within_bounds() {
+        let mut next = 0u8;
+        let mut counting = |buf: &mut [u8]| {
+            for b in buf {
+                *b = next;
+                next = next.wrapping_add(1);
+            }
+        };
+        let s = Secret::generate(20, &mut counting).unwrap();
+        assert_eq!(s.expose(), (0u8..20).collect::<Vec<_>>().as_slice());
+        assert_eq!(
+            Secret::generate(MIN_GENERATED_BYTES - 1, &mut counting).err(),
+            Some(SecretError::TooShort)
+        );
+        assert_eq!(
+            Secret::generate(MAX_SECRET_BYTES + 1, &mut counting).err(),
+            Some(SecretError::TooLong)
+        );
+        assert_eq!(
+            Secret::generate(MAX_SECRET_BYTES, &mut counting)
+                .unwrap()
+                .len(),
+            MAX_SECRET_BYTES
+        );
     }
 }

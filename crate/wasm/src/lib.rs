@@ -8,10 +8,17 @@
 //! Account objects look like `{type, issuer, account, secret, algorithm, digits, period, counter}`:
 //! `type` is `totp`, `hotp` or `steam`, `algorithm` is `SHA1`, `SHA256` or `SHA512` (any case),
 //! `secret` is base32 (read leniently, written canonically).
+//!
+//! The exports for test suites and servers (`totp`, `hotp`, `steam`, `verify`, `newSecret`, `toUri`)
+//! take a secret or URI plus an optional options object; an absent `unixMs` is `Date.now()`, every
+//! other absent option is the core's default, and an unknown option is an error (a typo such as
+//! `unixMS` must not silently give the code for now).
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use tessera_core::migration::{self, Skipped};
-use tessera_core::otp::Code;
+use tessera_core::otp::{self, Code};
+use tessera_core::secret::DEFAULT_GENERATED_BYTES;
 use tessera_core::{uri, Account, Algorithm, OtpType, Secret};
 use wasm_bindgen::prelude::*;
 
@@ -30,6 +37,14 @@ pub enum BindError {
     InvalidTime,
     /// A number in the answer (an HOTP counter above 2^53) has no exact JavaScript number.
     Unrepresentable,
+    /// The options argument is not an object of the documented options with the documented types.
+    InvalidOptions,
+    /// An HOTP counter is not a whole number from 0 to 2^53 − 1.
+    InvalidCounter,
+    /// A secret length is not a whole number of bytes.
+    InvalidLength,
+    /// The platform's random number generator (`crypto.getRandomValues`) is missing or failed.
+    RandomUnavailable,
 }
 
 impl BindError {
@@ -41,6 +56,10 @@ impl BindError {
             BindError::InvalidAlgorithm => "account_invalid_algorithm",
             BindError::InvalidTime => "time_invalid",
             BindError::Unrepresentable => "value_unrepresentable",
+            BindError::InvalidOptions => "options_invalid",
+            BindError::InvalidCounter => "counter_invalid",
+            BindError::InvalidLength => "length_invalid",
+            BindError::RandomUnavailable => "random_unavailable",
         }
     }
 }
@@ -53,6 +72,14 @@ impl core::fmt::Display for BindError {
             BindError::InvalidAlgorithm => "the algorithm must be SHA1, SHA256 or SHA512",
             BindError::InvalidTime => "the time must be a non-negative number of milliseconds",
             BindError::Unrepresentable => "a number is too large for JavaScript",
+            BindError::InvalidOptions => "the options are not an object of known options",
+            BindError::InvalidCounter => {
+                "the counter must be a whole number from 0 to 9007199254740991"
+            }
+            BindError::InvalidLength => "the length must be a whole number of bytes",
+            BindError::RandomUnavailable => {
+                "no random number generator (crypto.getRandomValues) is available"
+            }
         })
     }
 }
@@ -256,6 +283,142 @@ pub fn ms_to_secs(unix_ms: f64) -> Result<u64, BindError> {
     }
 }
 
+/// A whole JavaScript number from 0 to `Number.MAX_SAFE_INTEGER`, exactly.
+pub fn whole_number(value: f64) -> Option<u64> {
+    const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+    (value.is_finite() && value.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&value))
+        .then_some(value as u64)
+}
+
+/// An absent time is now (`Date.now()`); either way converted to unix seconds.
+fn secs_or_now(unix_ms: Option<f64>) -> Result<u64, JsValue> {
+    ms_to_secs(unix_ms.unwrap_or_else(js_sys::Date::now)).map_err(|e| js_error(&e))
+}
+
+/// An absent algorithm is the core's default (SHA1).
+fn algorithm_or_default(name: Option<&str>) -> Result<Algorithm, JsValue> {
+    name.map_or(Ok(Algorithm::default()), |n| {
+        Algorithm::from_name(n).ok_or_else(|| js_error(&BindError::InvalidAlgorithm))
+    })
+}
+
+fn secret_from_js(text: &str) -> Result<Secret, JsValue> {
+    Secret::from_base32(text).map_err(|e| js_error(&e))
+}
+
+/// A struct read from a JS object whose property names must all be known.
+pub trait Named: DeserializeOwned {
+    /// The JS property names, as serde renames them.
+    const FIELDS: &'static [&'static str];
+}
+
+/// Reads an object of known properties. serde-wasm-bindgen looks up a struct's own fields only, so
+/// `deny_unknown_fields` never fires; the names are checked here (a typo such as `unixMS` would
+/// otherwise silently mean "now").
+fn from_js_object<T: Named>(value: JsValue, error: BindError) -> Result<T, JsValue> {
+    if !value.is_object() {
+        return Err(js_error(&error));
+    }
+    let object: &js_sys::Object = value.unchecked_ref();
+    let known = js_sys::Object::keys(object).iter().all(|key| {
+        key.as_string()
+            .is_some_and(|k| T::FIELDS.contains(&k.as_str()))
+    });
+    if !known {
+        return Err(js_error(&error));
+    }
+    serde_wasm_bindgen::from_value(value).map_err(|_| js_error(&error))
+}
+
+/// An options object; `undefined` and `null` are no options.
+fn options_from_js<T: Named + Default>(value: JsValue) -> Result<T, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    from_js_object(value, BindError::InvalidOptions)
+}
+
+macro_rules! named {
+    ($($t:ty => [$($field:literal),*]),* $(,)?) => {$(
+        impl Named for $t {
+            const FIELDS: &'static [&'static str] = &[$($field),*];
+        }
+    )*};
+}
+named!(
+    TotpOptions => ["unixMs", "algorithm", "digits", "period"],
+    HotpOptions => ["algorithm", "digits"],
+    SteamOptions => ["unixMs"],
+    VerifyOptions => ["unixMs", "window"],
+    AccountInput => ["type", "issuer", "account", "secret", "algorithm", "digits", "period", "counter"],
+);
+
+/// Options of `totp`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TotpOptions {
+    /// Time in unix milliseconds; default now.
+    pub unix_ms: Option<f64>,
+    /// `SHA1` (default), `SHA256` or `SHA512`.
+    pub algorithm: Option<String>,
+    /// Number of digits; default 6.
+    pub digits: Option<u8>,
+    /// Period in seconds; default 30.
+    pub period: Option<u32>,
+}
+
+/// Options of `hotp`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HotpOptions {
+    /// `SHA1` (default), `SHA256` or `SHA512`.
+    pub algorithm: Option<String>,
+    /// Number of digits; default 6.
+    pub digits: Option<u8>,
+}
+
+/// Options of `steam`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SteamOptions {
+    /// Time in unix milliseconds; default now.
+    pub unix_ms: Option<f64>,
+}
+
+/// Options of `verify`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct VerifyOptions {
+    /// Time in unix milliseconds; default now.
+    pub unix_ms: Option<f64>,
+    /// Steps accepted either side (HOTP: ahead); default [`otp::DEFAULT_WINDOW`].
+    pub window: Option<u32>,
+}
+
+/// The account `toUri` takes: like [`AccountJs`], but only `secret` is required; the others
+/// default as in [`Account::with_type`] (type `totp`, empty labels).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountInput {
+    /// `totp` (default), `hotp` or `steam`.
+    #[serde(rename = "type")]
+    pub otp_type: Option<String>,
+    /// Issuer.
+    pub issuer: Option<String>,
+    /// Account name.
+    pub account: Option<String>,
+    /// Base32 secret.
+    pub secret: String,
+    /// `SHA1`, `SHA256` or `SHA512`.
+    pub algorithm: Option<String>,
+    /// Number of digits.
+    pub digits: Option<u8>,
+    /// TOTP period in seconds.
+    pub period: Option<u32>,
+    /// HOTP counter.
+    pub counter: Option<u64>,
+}
+
 /// A plain JS object (no Maps, no BigInts). Our structs hold strings and numbers only, so the one
 /// failure is a `u64` above `Number.MAX_SAFE_INTEGER`.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
@@ -302,6 +465,109 @@ pub fn code_at_offset(account: JsValue, unix_ms: f64, offset: i32) -> Result<JsV
     to_js(&CodeJs::from(code))
 }
 
+/// The canonical URI of an account object in which only `secret` is required (an object from
+/// `parseUri` works as it is).
+#[wasm_bindgen(js_name = toUri)]
+pub fn to_uri(account: JsValue) -> Result<String, JsValue> {
+    let input: AccountInput = from_js_object(account, BindError::InvalidAccount)?;
+    let otp_type = match input.otp_type.as_deref() {
+        None => OtpType::default(),
+        Some(name) => OtpType::from_name(name).ok_or_else(|| js_error(&BindError::InvalidType))?,
+    };
+    let mut a = Account::with_type(
+        otp_type,
+        input.issuer.as_deref().unwrap_or_default(),
+        input.account.as_deref().unwrap_or_default(),
+        secret_from_js(&input.secret)?,
+    );
+    a.algorithm = algorithm_or_default(input.algorithm.as_deref())?;
+    a.digits = input.digits.unwrap_or(a.digits);
+    a.period = input.period.unwrap_or(a.period);
+    a.counter = input.counter.unwrap_or(a.counter);
+    a.validate().map_err(|e| js_error(&e))?;
+    Ok(uri::write(&a))
+}
+
+/// The TOTP code of a base32 secret: `totp(secret, {unixMs, algorithm, digits, period})`.
+#[wasm_bindgen]
+pub fn totp(secret: &str, options: JsValue) -> Result<String, JsValue> {
+    let o: TotpOptions = options_from_js(options)?;
+    let secret = secret_from_js(secret)?;
+    let step = otp::step(
+        secs_or_now(o.unix_ms)?,
+        o.period.unwrap_or(otp::DEFAULT_PERIOD),
+    )
+    .map_err(|e| js_error(&e))?;
+    otp::hotp(
+        &secret,
+        algorithm_or_default(o.algorithm.as_deref())?,
+        o.digits.unwrap_or(otp::DEFAULT_DIGITS),
+        step,
+    )
+    .map_err(|e| js_error(&e))
+}
+
+/// The HOTP code of a base32 secret at `counter`: `hotp(secret, counter, {algorithm, digits})`.
+#[wasm_bindgen]
+pub fn hotp(secret: &str, counter: f64, options: JsValue) -> Result<String, JsValue> {
+    let o: HotpOptions = options_from_js(options)?;
+    let counter = whole_number(counter).ok_or_else(|| js_error(&BindError::InvalidCounter))?;
+    otp::hotp(
+        &secret_from_js(secret)?,
+        algorithm_or_default(o.algorithm.as_deref())?,
+        o.digits.unwrap_or(otp::DEFAULT_DIGITS),
+        counter,
+    )
+    .map_err(|e| js_error(&e))
+}
+
+/// The Steam Guard code of a base32 secret: `steam(secret, {unixMs})`.
+#[wasm_bindgen]
+pub fn steam(secret: &str, options: JsValue) -> Result<String, JsValue> {
+    let o: SteamOptions = options_from_js(options)?;
+    let secret = secret_from_js(secret)?;
+    let step = otp::step(secs_or_now(o.unix_ms)?, otp::DEFAULT_PERIOD).map_err(|e| js_error(&e))?;
+    Ok(otp::steam(&secret, step))
+}
+
+/// Checks a code against a URI or bare base32 secret: `verify(uriOrSecret, code, {unixMs, window})`
+/// returns the matching step offset (0 now, −1 previous, +1 next; HOTP: ahead of the counter) or
+/// `null`.
+#[wasm_bindgen]
+pub fn verify(uri_or_secret: &str, code: &str, options: JsValue) -> Result<JsValue, JsValue> {
+    let o: VerifyOptions = options_from_js(options)?;
+    let account = Account::from_uri_or_secret(uri_or_secret).map_err(|e| js_error(&e))?;
+    let offset = account
+        .verify(
+            code,
+            secs_or_now(o.unix_ms)?,
+            o.window.unwrap_or(otp::DEFAULT_WINDOW),
+        )
+        .map_err(|e| js_error(&e))?;
+    // Offsets are at most otp::MAX_WINDOW steps: exact as JavaScript numbers.
+    Ok(offset.map_or(JsValue::NULL, |d| JsValue::from_f64(d as f64)))
+}
+
+/// A new random secret of `bytes` bytes (default 20), as canonical base32.
+#[wasm_bindgen(js_name = newSecret)]
+pub fn new_secret(bytes: Option<f64>) -> Result<String, JsValue> {
+    let len = match bytes {
+        None => DEFAULT_GENERATED_BYTES,
+        Some(n) => whole_number(n)
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| js_error(&BindError::InvalidLength))?,
+    };
+    let mut failed = false;
+    let secret = Secret::generate(len, &mut |buf| {
+        failed = getrandom::getrandom(buf).is_err();
+    })
+    .map_err(|e| js_error(&e))?;
+    if failed {
+        return Err(js_error(&BindError::RandomUnavailable));
+    }
+    Ok(secret.to_base32())
+}
+
 /// Decodes one `otpauth-migration://offline?data=…` URI:
 /// `{accounts, skipped, version, batchSize, batchIndex, batchId}`.
 #[wasm_bindgen(js_name = decodeMigration)]
@@ -335,6 +601,18 @@ mod tests {
         assert_eq!(ms_to_secs(0.0), Ok(0));
         for bad in [-1.0, f64::NAN, f64::INFINITY, 1e30] {
             assert_eq!(ms_to_secs(bad), Err(BindError::InvalidTime), "{bad}");
+        }
+    }
+
+    #[test]
+    fn whole_numbers_are_exact_and_in_range() {
+        assert_eq!(whole_number(0.0), Some(0));
+        assert_eq!(
+            whole_number(9_007_199_254_740_991.0),
+            Some(9_007_199_254_740_991)
+        );
+        for bad in [-1.0, 0.5, 9_007_199_254_740_992.0, f64::NAN, f64::INFINITY] {
+            assert_eq!(whole_number(bad), None, "{bad}");
         }
     }
 

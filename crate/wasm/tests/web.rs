@@ -5,7 +5,8 @@
 
 use js_sys::{Object, Reflect};
 use tessera_wasm::{
-    code_at, code_at_offset, decode_migration, normalize_secret, parse_uri, write_uri,
+    code_at, code_at_offset, decode_migration, hotp, new_secret, normalize_secret, parse_uri,
+    steam, to_uri, totp, verify, write_uri,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -277,6 +278,241 @@ fn migration_payload_is_decoded_into_account_objects() {
     assert_tessera_error(
         decode_migration("otpauth://totp/x?secret=GEZDGNBV").expect_err("not a migration URI"),
         "migration_not_migration",
+        "GEZDGNBV",
+    );
+}
+
+/// Options object from JSON text.
+fn opts(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).expect("options JSON")
+}
+
+#[wasm_bindgen_test]
+fn totp_matches_rfc6238_appendix_b_for_each_algorithm() {
+    for (time, sha1, sha256, sha512) in RFC6238_APPENDIX_B {
+        for (algorithm, seed, want) in [
+            ("SHA1", SEED_SHA1, sha1),
+            ("SHA256", SEED_SHA256, sha256),
+            ("sha512", SEED_SHA512, sha512),
+        ] {
+            let o = opts(&format!(
+                r#"{{"unixMs": {}, "algorithm": "{algorithm}", "digits": 8, "period": 30}}"#,
+                time * 1000
+            ));
+            assert_eq!(totp(seed, o).expect("code"), want, "{algorithm} at {time}");
+        }
+        // Defaults are SHA1, 30 s and 6 digits: the last six digits of the 8-digit value.
+        let o = opts(&format!(r#"{{"unixMs": {}}}"#, time * 1000 + 999));
+        assert_eq!(
+            totp(SEED_SHA1, o).expect("code"),
+            sha1[2..],
+            "default at {time}"
+        );
+    }
+    // Without unixMs the code is for now: a 6-digit string.
+    let now = totp(SEED_SHA1, JsValue::UNDEFINED).expect("code");
+    assert!(
+        now.len() == 6 && now.bytes().all(|b| b.is_ascii_digit()),
+        "{now}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn hotp_matches_rfc4226_appendix_d() {
+    for (counter, want) in RFC4226_APPENDIX_D.iter().enumerate() {
+        assert_eq!(
+            hotp(SEED_SHA1, counter as f64, JsValue::UNDEFINED).expect("code"),
+            *want
+        );
+    }
+    // RFC 4226 Appendix D: the truncated value at counter 0 is 1284755224 (10 digits).
+    assert_eq!(
+        hotp(
+            SEED_SHA1,
+            0.0,
+            opts(r#"{"digits": 10, "algorithm": "SHA1"}"#)
+        )
+        .expect("code"),
+        "1284755224"
+    );
+    for bad in [-1.0, 0.5, f64::NAN, 9_007_199_254_740_992.0] {
+        assert_tessera_error(
+            hotp(SEED_SHA1, bad, JsValue::UNDEFINED).expect_err("bad counter"),
+            "counter_invalid",
+            SEED_SHA1,
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn steam_matches_published_codes() {
+    // keepassxreboot/keepassxc tests/TestTotp.cpp testSteamTotp (codes from the Steam app), and
+    // pyauth/pyotp test.py SteamTOTP.
+    let vectors = [
+        (
+            "63BEDWCQZKTQWPESARIERL5DTTQFCJTK",
+            1_511_200_518u64,
+            "FR8RV",
+        ),
+        ("63BEDWCQZKTQWPESARIERL5DTTQFCJTK", 1_511_200_714, "9P3VP"),
+        ("BASE32SECRET3232", 0, "2TC8B"),
+    ];
+    for (secret, time, want) in vectors {
+        let o = opts(&format!(r#"{{"unixMs": {}}}"#, time * 1000));
+        assert_eq!(steam(secret, o).expect("code"), want, "{secret} at {time}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn verify_at_step_boundaries() {
+    // With the RFC seed, TOTP step 1 is HOTP counter 1: RFC 4226 Appendix D gives 287082.
+    let code = RFC4226_APPENDIX_D[1];
+    let offset = |t: u64, window: u32| {
+        let o = opts(&format!(
+            r#"{{"unixMs": {}, "window": {window}}}"#,
+            t * 1000
+        ));
+        verify(SEED_SHA1, code, o).expect("verify").as_f64()
+    };
+    // (second, window, expected offset): step 1 covers seconds 30..=59.
+    let cases = [
+        (29, 0, None),
+        (29, 1, Some(1.0)),
+        (30, 0, Some(0.0)),
+        (59, 0, Some(0.0)),
+        (60, 0, None),
+        (60, 1, Some(-1.0)),
+        (90, 1, None),
+    ];
+    for (t, window, want) in cases {
+        assert_eq!(offset(t, window), want, "t = {t}, window = {window}");
+    }
+    // No match is null, not undefined.
+    let none = verify(SEED_SHA1, "000000", opts(r#"{"unixMs": 0, "window": 0}"#)).expect("verify");
+    assert!(none.is_null());
+    // A URI works as well as a bare secret; the default window is 1.
+    let uri = format!("otpauth://totp/Example:alice?secret={SEED_SHA1}&digits=8");
+    assert_eq!(
+        verify(&uri, "94287082", opts(r#"{"unixMs": 89000}"#))
+            .expect("verify")
+            .as_f64(),
+        Some(-1.0)
+    );
+    // HOTP looks ahead of the URI's counter only.
+    let hotp_uri = format!("otpauth://hotp/Example:alice?secret={SEED_SHA1}&counter=3");
+    let at = |code: &str| verify(&hotp_uri, code, opts(r#"{"window": 2}"#)).expect("verify");
+    assert_eq!(at(RFC4226_APPENDIX_D[5]).as_f64(), Some(2.0));
+    assert!(at(RFC4226_APPENDIX_D[2]).is_null());
+    assert_tessera_error(
+        verify(SEED_SHA1, code, opts(r#"{"window": 1001}"#)).expect_err("window"),
+        "otp_window_too_large",
+        SEED_SHA1,
+    );
+}
+
+#[wasm_bindgen_test]
+fn new_secrets_are_random_canonical_base32() {
+    let a = new_secret(None).expect("secret");
+    let b = new_secret(None).expect("secret");
+    // 20 bytes are 160 bits: 32 base32 characters without padding.
+    assert_eq!(a.len(), 32);
+    assert!(a
+        .bytes()
+        .all(|c| c.is_ascii_uppercase() || (b'2'..=b'7').contains(&c)));
+    assert_ne!(a, b);
+    assert_eq!(normalize_secret(&a).expect("valid"), a);
+    assert_eq!(new_secret(Some(64.0)).expect("secret").len(), 103);
+    assert_tessera_error(
+        new_secret(Some(15.0)).expect_err("short"),
+        "secret_too_short",
+        "x",
+    );
+    assert_tessera_error(
+        new_secret(Some(1025.0)).expect_err("long"),
+        "secret_too_long",
+        "x",
+    );
+    assert_tessera_error(
+        new_secret(Some(20.5)).expect_err("fraction"),
+        "length_invalid",
+        "x",
+    );
+}
+
+#[wasm_bindgen_test]
+fn to_uri_fills_defaults_and_round_trips() {
+    let uri = to_uri(opts(&format!(
+        r#"{{"issuer": "ACME Co", "account": "john.doe@email.com", "secret": "{}"}}"#,
+        "hxdm vjec jjws rb3h wizr 4ifu gftm xboz"
+    )))
+    .expect("uri");
+    // Google's Key Uri Format example, less the parameters that are defaults.
+    assert_eq!(
+        uri,
+        "otpauth://totp/ACME%20Co:john.doe%40email.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co"
+    );
+    let parsed = parse_uri(&uri).expect("parse");
+    assert_eq!(to_uri(parsed.clone()).expect("uri"), uri);
+    assert_eq!(write_uri(parsed).expect("uri"), uri);
+    let steam_uri = to_uri(opts(&format!(
+        r#"{{"type": "steam", "secret": "{SEED_SHA1}"}}"#
+    )))
+    .expect("uri");
+    assert_eq!(
+        get(&parse_uri(&steam_uri).expect("parse"), "digits").as_f64(),
+        Some(5.0)
+    );
+    assert_tessera_error(
+        to_uri(opts(&format!(
+            r#"{{"secret": "{SEED_SHA1}", "digits": 11}}"#
+        )))
+        .expect_err("digits"),
+        "otp_invalid_digits",
+        SEED_SHA1,
+    );
+    assert_tessera_error(
+        to_uri(opts(&format!(
+            r#"{{"secret": "{SEED_SHA1}", "label": "x"}}"#
+        )))
+        .expect_err("unknown field"),
+        "account_invalid",
+        SEED_SHA1,
+    );
+    assert_tessera_error(
+        to_uri(opts(r#"{"issuer": "x"}"#)).expect_err("no secret"),
+        "account_invalid",
+        "x",
+    );
+}
+
+#[wasm_bindgen_test]
+fn unknown_options_are_errors() {
+    for (what, result) in [
+        ("totp", totp(SEED_SHA1, opts(r#"{"unixMS": 0}"#))),
+        ("steam", steam(SEED_SHA1, opts(r#"{"time": 0}"#))),
+        ("hotp", hotp(SEED_SHA1, 0.0, opts(r#"{"counter": 1}"#))),
+        ("digits type", totp(SEED_SHA1, opts(r#"{"digits": "6"}"#))),
+    ] {
+        assert_tessera_error(result.expect_err(what), "options_invalid", SEED_SHA1);
+    }
+    assert_tessera_error(
+        verify(SEED_SHA1, "123456", opts(r#"{"windows": 1}"#)).expect_err("verify"),
+        "options_invalid",
+        SEED_SHA1,
+    );
+    assert_tessera_error(
+        totp(SEED_SHA1, opts(r#"{"algorithm": "MD5"}"#)).expect_err("algorithm"),
+        "account_invalid_algorithm",
+        SEED_SHA1,
+    );
+    assert_tessera_error(
+        totp(SEED_SHA1, opts(r#"{"unixMs": -1}"#)).expect_err("time"),
+        "time_invalid",
+        SEED_SHA1,
+    );
+    assert_tessera_error(
+        verify("GEZDGNBVGY3TQOJ1", "123456", JsValue::UNDEFINED).expect_err("secret"),
+        "uri_invalid_secret",
         "GEZDGNBV",
     );
 }
