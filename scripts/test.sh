@@ -53,6 +53,7 @@ run "vault interop (python)" summary bash tests/interop/run.sh
 run "build (shipped + test)" check env TESSERA_SKIP_SETUP=1 bash scripts/build.sh --test
 if [ -f dist/firefox/manifest.json ]; then
   run "web-ext lint (dist/firefox)" check node scripts/lint-firefox.mjs dist/firefox
+  run "node package (dist/npm)" node node --test tests/npm/
   run "end-to-end (browsers)" node node --test --test-concurrency=1 tests/e2e/
 else
   record "browser suites (no build)" 0 1
