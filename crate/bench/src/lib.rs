@@ -2,6 +2,9 @@
 //! RFC 6238 20-byte seed) for `n` consecutive steps, computed by tessera-core and by totp-rs used
 //! directly. Each returns a checksum of the codes so that the work cannot be optimised away and
 //! both sides can be checked to agree.
+//!
+//! In wasm it also exports tessera-core's QR decoder (`decodeQr`) for `scripts/bench-qr.mjs`,
+//! which runs it beside jsQR and zxing-wasm on the same pixels.
 
 use tessera_core::{Account, Secret};
 
@@ -48,6 +51,18 @@ mod wasm {
     #[wasm_bindgen(js_name = benchTotpRs)]
     pub fn bench_totp_rs(n: u32) -> f64 {
         (super::totp_rs(n) % (1 << 52)) as f64
+    }
+
+    /// Every QR code's text in RGBA pixels (an `ImageData`'s `data`), by tessera-core's decoder;
+    /// throws on input it refuses (size mismatch, too large).
+    #[wasm_bindgen(js_name = decodeQr)]
+    pub fn decode_qr(
+        rgba: &[u8],
+        width: usize,
+        height: usize,
+    ) -> Result<Vec<String>, wasm_bindgen::JsError> {
+        tessera_core::qr::decode_rgba(rgba, width, height)
+            .map_err(|e| wasm_bindgen::JsError::new(&format!("{}: {e}", e.code())))
     }
 }
 
