@@ -248,7 +248,7 @@ fn hex_value(c: u8) -> Option<u8> {
 }
 
 /// Decodes base64, standard or URL-safe alphabet, padding optional (but only at the end).
-fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
     let body_len = text.iter().rposition(|&c| c != b'=').map_or(0, |p| p + 1);
     let (body, padding) = text.split_at(body_len);
     if padding.len() > 2 || body.len() % 4 == 1 {
