@@ -14,6 +14,10 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use tessera_core::{migration, otp, uri, Account, Algorithm, OtpType, Secret};
 
+mod dev_cmd;
+mod qr_cmd;
+mod vault_cmd;
+
 const HELP: &str = "\
 tessera: one-time codes, otpauth URIs and Google Authenticator migration
 
@@ -23,6 +27,12 @@ USAGE:
     tessera migration decode <otpauth-migration-URI>
     tessera migration encode [--batch-id <n>]     < accounts.json
     tessera uri                                   < account.json
+    tessera code --watch <URI-or-base32-secret>
+    tessera new --issuer <name> --account <name> [--type totp|hotp|steam] [--algorithm <name>]
+                [--digits <n>] [--period <s>] [--counter <n>] [--bytes <n>] [--qr <file.png|file.svg|->]
+    tessera verify <URI-or-secret> <code> [--window <n>] [--time <unix-seconds>]
+    tessera vault create|inspect|open|passwd ...  (tessera vault help)
+    tessera qr <image>... [--json]
     tessera --help | --version
 
 COMMANDS:
@@ -41,6 +51,17 @@ COMMANDS:
                line (one QR code each). Accounts Google Authenticator cannot hold are named on
                standard error. --batch-id defaults to a value taken from the clock.
     uri        Reads one such object and prints its canonical otpauth:// URI.
+    code --watch
+               Prints the current code and the seconds left once a second, until interrupted.
+    new        Makes a test account with a random secret (20 bytes unless --bytes) and prints its
+               URI; --qr writes its QR code as PNG or SVG, or draws it on the terminal (-).
+    verify     Checks a code at --time (default: now) within --window steps either side (default
+               1; HOTP looks ahead from the counter). Prints the matching step offset (0, -1, 1, ...)
+               and exits 0, or exits 1 when the code does not match.
+    vault      Creates, inspects, opens and re-keys Tessera vault files; passwords come from a
+               file or standard input, never the command line. `tessera vault help` for details.
+    qr         Decodes the QR codes in PNG, JPEG, GIF, BMP or WebP images and prints each text
+               on its own line; --json prints [{\"file\":...,\"texts\":[...]}].
 
     In input objects only \"secret\" is required; \"type\" defaults to totp, \"issuer\" and
     \"account\" to \"\", \"algorithm\" to SHA1, \"digits\" to 6 (5 for steam), \"period\" to 30,
@@ -50,7 +71,7 @@ COMMANDS:
     out of the process list and the shell history.
 
 EXIT STATUS:
-    0 success, 2 bad input or usage (one line on standard error, nothing on standard output).
+    0 success, 1 `verify` found no match, 2 bad input or usage (one line on standard error, nothing on standard output).
 ";
 
 /// A problem to report: one line on standard error, exit status 2.
@@ -71,6 +92,8 @@ fn fail<T>(message: impl Into<String>) -> Result<T, Failure> {
 struct Output {
     stdout: String,
     notes: Vec<String>,
+    /// Exit status on success: 0, or 1 for `verify` with a code that does not match.
+    status: u8,
 }
 
 fn main() -> ExitCode {
@@ -81,7 +104,7 @@ fn main() -> ExitCode {
                 eprintln!("tessera: {note}");
             }
             print!("{}", output.stdout);
-            ExitCode::SUCCESS
+            ExitCode::from(output.status)
         }
         Err(Failure(message)) => {
             eprintln!("tessera: {}", message.replace('\n', " "));
@@ -103,7 +126,24 @@ fn run(raw_args: &[OsString]) -> Result<Output, Failure> {
         [] => return fail("missing command; see tessera --help"),
         ["--help" | "-h" | "help", ..] => output.stdout = HELP.to_owned(),
         ["--version" | "-V"] => output.stdout = format!("tessera {}\n", env!("CARGO_PKG_VERSION")),
+        ["code", "--watch", input] | ["code", input, "--watch"] => {
+            dev_cmd::watch(&Account::from_uri_or_secret(&argument(input)?)?)
+                .map_err(|e| Failure(e.0))?
+        }
         ["code", rest @ ..] => output.stdout = code(rest)?,
+        ["new", rest @ ..] => output.stdout = dev_cmd::new(rest).map_err(|e| Failure(e.0))?,
+        ["verify", rest @ ..] => {
+            match dev_cmd::verify(rest, |a| {
+                argument(a).map_err(|Failure(m)| dev_cmd::DevError(m))
+            }) {
+                Ok(Some(offset)) => output.stdout = format!("{offset}\n"),
+                Ok(None) => {
+                    output.notes.push("the code does not match".into());
+                    output.status = 1;
+                }
+                Err(e) => return Err(Failure(e.0)),
+            }
+        }
         ["parse", input] => {
             let account = uri::parse(&argument(input)?)?;
             output.stdout = format!("{}\n", serde_json::to_string(&AccountJson::of(&account))?);
@@ -162,6 +202,16 @@ fn run(raw_args: &[OsString]) -> Result<Output, Failure> {
             output.stdout = format!("{written}\n");
         }
         ["uri", ..] => return fail("usage: tessera uri < account.json"),
+        ["vault", rest @ ..] => {
+            let rest: Vec<String> = rest.iter().map(|a| a.to_string()).collect();
+            output.stdout = vault_cmd::run(&rest, &mut std::io::stdin().lock())
+                .map_err(|e| Failure(format!("vault: {e} [{}]", e.code())))?;
+        }
+        ["qr", rest @ ..] => {
+            let rest: Vec<String> = rest.iter().map(|a| a.to_string()).collect();
+            output.stdout =
+                qr_cmd::run(&rest).map_err(|e| Failure(format!("qr: {e} [{}]", e.code())))?;
+        }
         [other, ..] if other.starts_with('-') => return fail("unknown option; see tessera --help"),
         _ => return fail("unknown command; see tessera --help"),
     }
@@ -199,11 +249,7 @@ fn code(args: &[&str]) -> Result<String, Failure> {
         return fail("usage: tessera code <URI-or-base32-secret> [--time <unix-seconds>] [--counter <n>] [--json]");
     };
     let input = argument(input)?;
-    let mut account = if input.contains("://") {
-        uri::parse(&input)?
-    } else {
-        Account::totp("", "", Secret::from_base32(&input)?)
-    };
+    let mut account = Account::from_uri_or_secret(&input)?;
     let now = match time {
         Some(t) => t,
         None => SystemTime::now()
