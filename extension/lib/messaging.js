@@ -3,12 +3,30 @@
 import { api } from '../compat.js';
 
 export const MSG = Object.freeze({
-  /** → { ok, now, accounts: [{ id, type, issuer, account, digits, period, code, counter, validFrom, validUntil }] } (never a secret) */
+  /** → { ok, now, protected, accounts: [{ id, type, issuer, account, digits, period, code, counter, validFrom, validUntil }] } (never a secret); error vault_locked */
   LIST: 'accounts.list',
   /** { account: {type, issuer, account, secret, algorithm, digits, period, counter} } → { ok, id } */
   ADD: 'accounts.add',
   /** → { ok, count } */
   COUNT: 'accounts.count',
+  /** { id, details: {issuer, account, algorithm, digits, period, counter} } → { ok } (a conflict resolved) */
+  UPDATE: 'accounts.update',
+  /** → { ok, locked, protected, autolockMinutes, autolockChoices } */
+  STATUS: 'vault.status',
+  /** { password } → { ok } or error vault_decrypt (nothing stored changes) */
+  UNLOCK: 'vault.unlock',
+  /** → { ok }: the data key is forgotten (wasm, session storage) */
+  LOCK: 'vault.lock',
+  /** { password, current? } → { ok }: sets the first password, or changes it (current required) */
+  SET_PASSWORD: 'vault.setPassword',
+  /** { current } → { ok }: the vault is stored without a password again */
+  REMOVE_PASSWORD: 'vault.removePassword',
+  /** { minutes } (one of autolockChoices; 0 = never) → { ok } */
+  SET_AUTOLOCK: 'vault.setAutolock',
+  /** → { ok, data }: the sealed vault as base64 (password vaults only) */
+  EXPORT: 'vault.export',
+  /** { data, password } → { ok, added: [id], unchanged, conflicts: [{ id, type, current, imported }] } */
+  IMPORT: 'vault.import',
 });
 
 /** An error answer from the background, with its code. */

@@ -1,4 +1,5 @@
-// The popup: live codes as tiles, and a minimal "add by secret key" form.
+// The popup: live codes as tiles, and a minimal "add by secret key" form; an unlock form while the
+// vault is locked, a lock button, and a banner while no password protects the vault.
 //
 // Codes come from the background (which never sends secrets) and are asked for again only at the
 // earliest step boundary; between answers only the countdowns change. The form's preview code is
@@ -105,12 +106,29 @@ function render(accounts) {
   $('empty').hidden = accounts.length > 0;
 }
 
+/** Shows either the unlock form or the accounts. */
+function showLocked(locked) {
+  $('unlock-form').hidden = !locked;
+  $('vault-open').hidden = locked;
+  if (locked) {
+    $('lock-button').hidden = true;
+    $('no-password').hidden = true;
+    $('loading').hidden = true;
+    for (const tile of tiles.values()) tile.li.remove();
+    tiles.clear();
+    if (document.activeElement === document.body) $('unlock-password').focus();
+  }
+}
+
 /** Asks the background for codes, then again at the earliest step boundary. */
 async function refresh() {
   clearTimeout(refreshTimer);
   try {
     await loadClock();
     const answer = await request(MSG.LIST);
+    showLocked(false);
+    $('lock-button').hidden = !answer.protected;
+    $('no-password').hidden = answer.protected;
     render(answer.accounts);
     const boundaries = answer.accounts.map((a) => a.validUntil).filter(Number.isFinite);
     if (boundaries.length > 0) {
@@ -118,9 +136,43 @@ async function refresh() {
       refreshTimer = setTimeout(refresh, Math.max(0, Math.min(...boundaries) - now()) + 20);
     }
   } catch (error) {
+    if (error.code === 'vault_locked') {
+      showLocked(true);
+      return; // nothing to refresh until unlocked
+    }
     showStatus(errorText(error.code));
     refreshTimer = setTimeout(refresh, 5000);
   }
+}
+
+// ---- Lock and unlock ---------------------------------------------------------------------------
+
+async function unlock(event) {
+  event.preventDefault();
+  const field = $('unlock-password');
+  const button = $('unlock-submit');
+  button.disabled = true;
+  $('unlock-error').textContent = t('working');
+  try {
+    await request(MSG.UNLOCK, { password: field.value });
+    field.value = '';
+    $('unlock-error').textContent = '';
+    await refresh();
+  } catch (error) {
+    $('unlock-error').textContent = errorText(error.code);
+    field.select();
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function lockNow() {
+  try {
+    await request(MSG.LOCK);
+  } catch (error) {
+    showStatus(errorText(error.code));
+  }
+  await refresh();
 }
 
 /** Countdowns tick on whole seconds; only text that changed is touched. */
@@ -242,6 +294,8 @@ $('type').addEventListener('change', () => {
   updatePreview();
 });
 form.addEventListener('submit', submit);
+$('unlock-form').addEventListener('submit', unlock);
+$('lock-button').addEventListener('click', lockNow);
 watchClock(() => {
   refresh();
   if (!form.hidden) updatePreview();

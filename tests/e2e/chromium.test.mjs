@@ -150,8 +150,9 @@ describe('Chromium: popup, worker and wasm', { skip: !fs.existsSync(CHROMIUM) &&
     const error = await until(() => page.textContent('#form-error'), (t) => t !== '', { what: 'a form error' });
     assert.equal(error, message('err_account_duplicate'));
     assert.equal(await page.isVisible('#add-form'), true);
-    const stored = await page.evaluate(() => chrome.storage.local.get('accounts'));
-    assert.equal(stored.accounts.length, 1, 'no duplicate was stored');
+    // The accounts live in the encrypted vault now (tests/e2e/vault.test.mjs): ask the worker.
+    const stored = await page.evaluate(() => chrome.runtime.sendMessage({ type: 'accounts.count' }));
+    assert.equal(stored.count, 1, 'no duplicate was stored');
     assert.deepEqual((await readTiles()).map((x) => x.issuer), ['First']);
   });
 
@@ -163,7 +164,7 @@ describe('Chromium: popup, worker and wasm', { skip: !fs.existsSync(CHROMIUM) &&
     );
     assert.equal(answers.filter((a) => a.ok).length, 1, JSON.stringify(answers));
     assert.deepEqual(answers.filter((a) => !a.ok).map((a) => a.error.code), ['account_duplicate', 'account_duplicate']);
-    assert.equal((await page.evaluate(() => chrome.storage.local.get('accounts'))).accounts.length, 1);
+    assert.equal((await page.evaluate(() => chrome.runtime.sendMessage({ type: 'accounts.count' }))).count, 1);
   });
 
   it('explains an invalid secret in the preview and adds nothing', async () => {
@@ -177,7 +178,7 @@ describe('Chromium: popup, worker and wasm', { skip: !fs.existsSync(CHROMIUM) &&
       await until(() => page.textContent('#form-error'), (t) => t !== '', { what: 'a form error' }),
       message('err_secret_invalid_character'),
     );
-    assert.equal((await page.evaluate(() => chrome.storage.local.get('accounts'))).accounts, undefined);
+    assert.equal((await page.evaluate(() => chrome.runtime.sendMessage({ type: 'accounts.count' }))).count, 0);
   });
 
   it('answers the popup with labels and codes, never a secret', async () => {

@@ -21,6 +21,7 @@ use tessera_core::otp::{self, Code};
 use tessera_core::secret::DEFAULT_GENERATED_BYTES;
 use tessera_core::{uri, Account, Algorithm, OtpType, Secret};
 use wasm_bindgen::prelude::*;
+pub mod vault;
 
 /// Why a value handed over from JavaScript could not be converted. These are the binding's own
 /// errors: a wrong shape or an unknown name, never a judgement about the account itself.

@@ -38,6 +38,7 @@ mod codec;
 mod error;
 mod header;
 mod keys;
+mod merge;
 pub mod store;
 
 use zeroize::Zeroizing;
@@ -47,6 +48,7 @@ pub use error::{StoreError, VaultError, VersionedPart};
 pub use keys::{
     derive_password_key, DataKey, DerivedKey, KdfParams, Rng, KEY_BYTES, NONCE_BYTES, TAG_BYTES,
 };
+pub use merge::{same_account, Conflict, Details, MergeReport};
 
 use header::{Parsed, Slot};
 
