@@ -76,7 +76,14 @@ fn account(totp: &str, item_name: &str, username: &str) -> Result<Account, Skip>
         name: username.to_owned(),
         reason,
     };
-    let mut account = Account::from_uri_or_secret(totp).map_err(|e| {
+    let parsed = if totp.contains("://") {
+        super::parse_uri_lenient(totp)
+    } else {
+        super::base32_secret(Some(totp))
+            .map(|secret| Account::totp("", "", secret))
+            .map_err(|_| uri::UriError::MissingSecret)
+    };
+    let mut account = parsed.map_err(|e| {
         skip(match e {
             uri::UriError::InvalidSecret(_) | uri::UriError::MissingSecret => {
                 reason::INVALID_SECRET

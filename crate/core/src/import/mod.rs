@@ -485,9 +485,68 @@ impl<'a> Entry<'a> {
 }
 
 /// A secret from base32 text, or [`reason::INVALID_SECRET`].
+///
+/// More lenient than [`Secret::from_base32`] in one way: a length 1, 3 or 6 characters past a
+/// whole 8-character group (which RFC 4648 cannot produce) is accepted by dropping the last
+/// character. That character only carries bits past the last whole byte, which the apps that
+/// accepted such secrets (2FAS, among others, with commons-codec's decoder) drop too, so the codes
+/// stay the same.
 fn base32_secret(text: Option<&str>) -> Result<Secret, &'static str> {
-    text.and_then(|t| Secret::from_base32(t).ok())
-        .ok_or(reason::INVALID_SECRET)
+    let text = text.ok_or(reason::INVALID_SECRET)?;
+    match Secret::from_base32(text) {
+        Ok(secret) => Ok(secret),
+        Err(crate::secret::SecretError::InvalidLength) => {
+            let mut clean: zeroize::Zeroizing<String> = zeroize::Zeroizing::new(
+                text.chars()
+                    .filter(|c| !matches!(c, ' ' | '\t' | '\n' | '\r' | '-' | '='))
+                    .collect(),
+            );
+            clean.pop();
+            Secret::from_base32(&clean).map_err(|_| reason::INVALID_SECRET)
+        }
+        Err(_) => Err(reason::INVALID_SECRET),
+    }
+}
+
+/// [`crate::uri::parse`] with the leniency of [`base32_secret`]: a URI whose secret has a length
+/// past a whole byte that RFC 4648 cannot produce (Ente Auth and Bitwarden keep what users typed)
+/// is read again without the secret's last character.
+fn parse_uri_lenient(text: &str) -> Result<Account, crate::uri::UriError> {
+    use crate::secret::SecretError;
+    use crate::uri::{self, UriError};
+    match uri::parse(text) {
+        Err(UriError::InvalidSecret(SecretError::InvalidLength)) => {
+            let fixed = drop_last_secret_character(text)
+                .ok_or(UriError::InvalidSecret(SecretError::InvalidLength))?;
+            uri::parse(&fixed)
+        }
+        other => other,
+    }
+}
+
+/// `uri` without the last base32 character of its (last) `secret` parameter, or `None` when it
+/// has none or the value is percent-encoded.
+fn drop_last_secret_character(uri: &str) -> Option<zeroize::Zeroizing<String>> {
+    let query = uri.find('?')? + 1;
+    let mut offset = query;
+    let mut at = None;
+    for part in uri[query..].split('&') {
+        if let Some((name, value)) = part.split_once('=') {
+            if name.eq_ignore_ascii_case("secret") {
+                at = if value.contains('%') {
+                    None
+                } else {
+                    value
+                        .rfind(|c: char| c.is_ascii_alphanumeric())
+                        .map(|i| offset + name.len() + 1 + i)
+                };
+            }
+        }
+        offset += part.len() + 1;
+    }
+    let mut fixed = zeroize::Zeroizing::new(uri.to_owned());
+    fixed.remove(at?);
+    Some(fixed)
 }
 
 /// A secret from hexadecimal text, or [`reason::INVALID_SECRET`].
@@ -547,6 +606,33 @@ mod tests {
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'));
             assert!(!e.to_string().is_empty());
         }
+    }
+
+    #[test]
+    fn base32_lengths_past_a_whole_byte_drop_the_extra_bits() {
+        // 17, 19 and 22 characters: the last one only carries bits past the last whole byte.
+        for (text, bytes) in [
+            ("JBSWY3DPEHPK3PXPA", 10),
+            ("JBSWY3DPEHPK3PXPJBA", 11),
+            ("JBSWY3DPEHPK3PXPJBSWY3", 13),
+        ] {
+            let lenient = base32_secret(Some(text)).unwrap();
+            assert_eq!(lenient.len(), bytes, "{text}");
+            let strict = Secret::from_base32(&text[..text.len() - 1]).unwrap();
+            assert_eq!(lenient.expose(), strict.expose());
+        }
+        assert_eq!(base32_secret(Some("J")).err(), Some(reason::INVALID_SECRET));
+        assert_eq!(
+            base32_secret(Some("JBSW1")).err(),
+            Some(reason::INVALID_SECRET)
+        );
+        assert_eq!(base32_secret(None).err(), Some(reason::INVALID_SECRET));
+        let a = parse_uri_lenient("otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXPA&issuer=A").unwrap();
+        assert_eq!(a.secret.to_base32(), "JBSWY3DPEHPK3PXP");
+        assert_eq!(a.issuer, "A");
+        let a = parse_uri_lenient("otpauth://totp/A?secret=x&secret=JBSWY3DPEHPK3PXPJBA").unwrap();
+        assert_eq!(a.secret.len(), 11);
+        assert!(parse_uri_lenient("otpauth://totp/A?secret=JBSWY3DPEHPK3PX%50A").is_err());
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub(super) fn import(text: &str, out: &mut Collector) -> Result<(), ImportError>
             }
             continue;
         }
-        out.push(uri::parse(line).map_err(|e| Skip {
+        out.push(super::parse_uri_lenient(line).map_err(|e| Skip {
             issuer: String::new(),
             name: String::new(),
             reason: match e {
