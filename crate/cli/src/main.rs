@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 use tessera_core::{migration, otp, uri, Account, Algorithm, OtpType, Secret};
 
 mod dev_cmd;
+mod import_cmd;
 mod qr_cmd;
 mod vault_cmd;
 
@@ -33,6 +34,7 @@ USAGE:
     tessera verify <URI-or-secret> <code> [--window <n>] [--time <unix-seconds>]
     tessera vault create|inspect|open|passwd ...  (tessera vault help)
     tessera qr <image>... [--json]
+    tessera import <file> [--password-file <f>] [--format <name>]
     tessera --help | --version
 
 COMMANDS:
@@ -60,6 +62,9 @@ COMMANDS:
                and exits 0, or exits 1 when the code does not match.
     vault      Creates, inspects, opens and re-keys Tessera vault files; passwords come from a
                file or standard input, never the command line. `tessera vault help` for details.
+    import     Reads another authenticator's export (Authenticator extension, Aegis, 2FAS, andOTP,
+               Bitwarden, FreeOTP+, Google Authenticator migration URIs, otpauth:// lists) and prints
+               its accounts as a JSON array of such objects; skipped entries go to standard error.
     qr         Decodes the QR codes in PNG, JPEG, GIF, BMP or WebP images and prints each text
                on its own line; --json prints [{\"file\":...,\"texts\":[...]}].
 
@@ -206,6 +211,13 @@ fn run(raw_args: &[OsString]) -> Result<Output, Failure> {
             let rest: Vec<String> = rest.iter().map(|a| a.to_string()).collect();
             output.stdout = vault_cmd::run(&rest, &mut std::io::stdin().lock())
                 .map_err(|e| Failure(format!("vault: {e} [{}]", e.code())))?;
+        }
+        ["import", rest @ ..] => {
+            let rest: Vec<String> = rest.iter().map(|a| a.to_string()).collect();
+            let (stdout, notes) = import_cmd::run(&rest)
+                .map_err(|e| Failure(format!("import: {e} [{}]", e.code())))?;
+            output.stdout = stdout;
+            output.notes = notes;
         }
         ["qr", rest @ ..] => {
             let rest: Vec<String> = rest.iter().map(|a| a.to_string()).collect();
