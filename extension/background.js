@@ -71,9 +71,10 @@ api.alarms.onAlarm.addListener((alarm) => {
 });
 
 // The system locked the screen (Chrome reports it; Firefox reports only active/idle).
-api.idle?.onStateChanged.addListener((state) => {
-  if (state === 'locked') ready.then(lock).catch(() => {});
-});
+function onIdleState(state) {
+  return state === 'locked' ? ready.then(lock).catch(() => {}) : Promise.resolve();
+}
+api.idle?.onStateChanged.addListener(onIdleState);
 
 // SESSION KEY: storage.session must not be readable by content scripts. TRUSTED_CONTEXTS is Chrome's
 // default; say so explicitly where the call exists (Firefox keeps it to extension pages anyway).
@@ -449,6 +450,12 @@ async function handle(message) {
       return exportBackup();
     case MSG.IMPORT:
       return importBackup(message.data, message.password);
+    case 'test.idleState':
+      // Test builds only: a test cannot make the system report an idle state, so it hands one to
+      // the same handler chrome.idle.onStateChanged calls.
+      if (!TEST_BUILD) throw new CodedError('unknown_message');
+      await onIdleState(message.state);
+      return { ok: true };
     default:
       throw new CodedError('unknown_message');
   }

@@ -6,7 +6,7 @@
 // computed here, with the popup's own copy of the wasm module, so the secret leaves this page only
 // when the user adds the account.
 import init, { codeAt } from '../pkg/tessera_wasm.js';
-import { wasmUrl } from '../compat.js';
+import { api, wasmUrl } from '../compat.js';
 import { loadClock, now, watchClock } from '../lib/clock.js';
 import { groupCode, secondsLeft } from '../lib/format.js';
 import { applyI18n, errorText, t } from '../lib/i18n.js';
@@ -296,6 +296,11 @@ $('type').addEventListener('change', () => {
 form.addEventListener('submit', submit);
 $('unlock-form').addEventListener('submit', unlock);
 $('lock-button').addEventListener('click', lockNow);
+// The worker removes the session key when it locks (alarm, system lock, another page): show the
+// unlock form at once rather than at the next code refresh.
+api.storage.session.onChanged?.addListener((changes) => {
+  if ('vault.sessionKey' in changes && changes['vault.sessionKey'].newValue === undefined) refresh();
+});
 watchClock(() => {
   refresh();
   if (!form.hidden) updatePreview();

@@ -249,6 +249,22 @@ describe('Chromium: the encrypted vault', { skip: !fs.existsSync(CHROMIUM) && `C
     assert.deepEqual(await send({ type: 'vault.setAutolock', minutes: 7 }), { ok: false, error: { code: 'autolock_invalid' } });
   });
 
+  it('the system locking the screen (chrome.idle state "locked") locks the vault; other states do not', async () => {
+    await addAccounts(['SHA1']);
+    await setPassword();
+    await openPopup();
+    await until(readTiles, (t) => t.length === 1, { what: 'a tile' });
+    for (const state of ['active', 'idle']) {
+      assert.deepEqual(await send({ type: 'test.idleState', state }), { ok: true });
+      assert.equal((await send({ type: 'accounts.list' })).ok, true, `still open after "${state}"`);
+    }
+    assert.deepEqual(await send({ type: 'test.idleState', state: 'locked' }), { ok: true });
+    assert.deepEqual(await send({ type: 'accounts.list' }), { ok: false, error: { code: 'vault_locked' } });
+    assert.deepEqual(await page.evaluate(() => chrome.storage.session.get(null)), {});
+    // The open popup noticed without being reloaded.
+    await until(() => page.isVisible('#unlock-form'), Boolean, { what: 'the popup to show the unlock form' });
+  });
+
   it('change password (options page): the old password fails afterwards, the new one opens', async () => {
     await addAccounts(['SHA1']);
     await setPassword();
