@@ -3,18 +3,32 @@
 // remove, the session key across a worker restart, the auto-lock alarm, interrupted saves, and an
 // encrypted backup restored with a conflict. Truth is independent of our code: codes are RFC 6238
 // Appendix B, stored bytes are read with the layout of docs/vault-format.md, secrets are searched
-// for in every stored value in every encoding. New passwords use 10,000 iterations (the test build's
+// for in every stored value in every encoding, and a vault the browser sealed is opened by
+// tests/interop/open_vault.py (Python's cryptography, from the format document). New passwords use 10,000 iterations (the test build's
 // `test.iterations`), except in the test of the 600,000 default.
 // Needs `scripts/build.sh --test`. Skips only when /usr/bin/chromium is absent.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { CHROMIUM, OPTIONS_PATH, POPUP_PATH, RFC4226, dist, launchChromium, message, requireBuild, rfc6238, until } from './helpers.mjs';
+import { CHROMIUM, OPTIONS_PATH, POPUP_PATH, RFC4226, ROOT, dist, launchChromium, message, requireBuild, rfc6238, until } from './helpers.mjs';
 
 const RFC = rfc6238();
 const MODES = ['SHA1', 'SHA256', 'SHA512'];
 const PASSWORD = 'correct horse battery staple';
 const AUTOLOCK_ALARM = 'tessera.autolock';
+
+/** Whether tests/interop/open_vault.py can run here (python3 with `cryptography`). */
+function pythonReader() {
+  try {
+    execFileSync('python3', ['-c', 'import cryptography'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 let ctx;
 let extensionId;
@@ -181,6 +195,28 @@ describe('Chromium: the encrypted vault', { skip: !fs.existsSync(CHROMIUM) && `C
     assert.equal(await page.isVisible('#lock-button'), true);
     const session = await page.evaluate(() => chrome.storage.session.get(null));
     assert.doesNotMatch(JSON.stringify(session), new RegExp(PASSWORD), 'the session never holds the password');
+  });
+
+  it('the vault Chromium wrote opens with the independent Python reader (its PBKDF2 is OpenSSL’s)', { skip: !pythonReader() && 'python3 with the cryptography package is not installed' }, async () => {
+    await addAccounts();
+    await setPassword();
+    const [gen] = generations(await localStorage());
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-vault-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'v.vault'), gen.bytes);
+      fs.writeFileSync(path.join(dir, 'pw'), PASSWORD);
+      const out = JSON.parse(
+        execFileSync('python3', [path.join(ROOT, 'tests/interop/open_vault.py'), path.join(dir, 'v.vault'), '--password-file', path.join(dir, 'pw')], { encoding: 'utf8' }),
+      );
+      assert.deepEqual(
+        out.records.map((r) => [r.issuer, r.secret]),
+        MODES.map((mode) => [`RFC ${mode}`, RFC.seeds[mode]]),
+      );
+      fs.writeFileSync(path.join(dir, 'pw'), `${PASSWORD}!`);
+      assert.throws(() => execFileSync('python3', [path.join(ROOT, 'tests/interop/open_vault.py'), path.join(dir, 'v.vault'), '--password-file', path.join(dir, 'pw')], { stdio: 'pipe' }));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('lock: the popup shows the unlock form and the worker refuses codes; wrong password changes nothing; right one shows RFC codes', async () => {
