@@ -222,8 +222,8 @@ md += `
 Where the time goes: the decoder is rqrr (quirc's flood-fill design) run on up to 4 prepared images
 per scale (two thresholds, two polarities) until one reads a code. An image read by the first pass
 costs one rqrr run; an image without any code (falsepositives, rqrr-tests' error images) pays for
-every pass: 4 at full size, 4 per pyramid level (about 0.8x the full size in all), and 4 at twice
-the size for images up to 1 Mpx, about 24 full-size rqrr runs. zxing-cpp's line-scanning detector
+every pass: 4 at full size, 4 per pyramid level (about 0.8x the full size in all), and 3 at twice
+the size for images up to 1 Mpx, about 20 full-size rqrr runs. zxing-cpp's line-scanning detector
 is one to two orders of magnitude faster per pass. Closing the gap means a detector of our own (or
 rxing) rather than more passes over rqrr.
 `;

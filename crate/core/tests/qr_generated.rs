@@ -195,6 +195,12 @@ fn module_sizes_2_to_8_px() {
 }
 
 #[test]
+fn module_size_1_px_dark_mode() {
+    let img = on_page(&qr("https://example.com/1px", EcLevel::M, 1), 20).map(|v| 255 - v);
+    assert_reads(&img, "https://example.com/1px", "inverted 1 px");
+}
+
+#[test]
 fn module_size_1_px() {
     assert_reads(
         &on_page(&qr("https://example.com/1px", EcLevel::M, 1), 20),
