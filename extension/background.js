@@ -166,7 +166,7 @@ async function save(handle) {
   cache = { handle, key: plan.generationKey, stored: sealed };
 }
 
-// SESSION KEY — KEY IN JAVASCRIPT (2 of 2, DEVELOPERS.md): while unlocked, the vault's data key is
+// SESSION KEY — KEY IN JAVASCRIPT (2 of 2; the other is lib/kdf.js): while unlocked, the vault's data key is
 // kept in chrome.storage.session (memory only, trusted contexts only, emptied on browser restart), so
 // a restarted worker stays unlocked. It is base64 text there and briefly a Uint8Array here (wiped by
 // wasm on use); removed on lock, on the auto-lock alarm and when the system locks. Never the password.

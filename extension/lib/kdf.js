@@ -11,7 +11,7 @@ export const SALT_BYTES = 16;
 /**
  * PBKDF2-HMAC-SHA256(password as UTF-8, salt, iterations) → 32 bytes.
  *
- * KEY IN JAVASCRIPT (1 of 2, DEVELOPERS.md): WebCrypto hands the derived bits back as an ArrayBuffer,
+ * KEY IN JAVASCRIPT (1 of 2; the other is the session key in background.js): WebCrypto hands the derived bits back as an ArrayBuffer,
  * so the password key exists as a JS value here. The caller passes it straight to wasm, whose
  * binding overwrites the Uint8Array with zeros (and the caller zeroes it again in a `finally`).
  * The encoded password is zeroed here once WebCrypto has imported it. The password string itself

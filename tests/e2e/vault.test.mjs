@@ -4,8 +4,9 @@
 // encrypted backup restored with a conflict. Truth is independent of our code: codes are RFC 6238
 // Appendix B, stored bytes are read with the layout of docs/vault-format.md, secrets are searched
 // for in every stored value in every encoding, and a vault the browser sealed is opened by
-// tests/interop/open_vault.py (Python's cryptography, from the format document). New passwords use 10,000 iterations (the test build's
-// `test.iterations`), except in the test of the 600,000 default.
+// tests/interop/open_vault.py (Python's cryptography, from the format document). New passwords
+// use 10,000 iterations (the test build's `test.iterations`), except in the test of the 600,000
+// default.
 // Needs `scripts/build.sh --test`. Skips only when /usr/bin/chromium is absent.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';

@@ -441,7 +441,7 @@ impl VaultHandle {
         self.sealed.clone()
     }
 
-    /// The data key for `chrome.storage.session`, and for nothing else (DEVELOPERS.md: one of the
+    /// The data key for `chrome.storage.session`, and for nothing else (one of the
     /// two places a key becomes a JavaScript value).
     #[wasm_bindgen(js_name = sessionKey)]
     pub fn session_key(&self) -> Vec<u8> {
