@@ -275,7 +275,10 @@ pub fn import(
     }
     let format = match format {
         Some(f) => f,
-        None => detect(bytes).ok_or(ImportError::UnknownFormat)?,
+        None => match detect(bytes) {
+            Some(f) => f,
+            None => return Err(not_detected(bytes)),
+        },
     };
     let mut out = Collector::default();
     if format == Format::AndOtpEncrypted {
@@ -309,6 +312,29 @@ pub fn import(
         accounts: out.accounts,
         skipped: out.skipped,
     })
+}
+
+/// Why a file of no known format cannot be imported: an Ente Auth encrypted export (Argon2id +
+/// XChaCha20-Poly1305, not read yet) is [`ImportError::Unsupported`], or
+/// [`ImportError::WorkFactorTooHigh`] when its Argon2 cost is above the ceilings; anything else is
+/// [`ImportError::UnknownFormat`].
+fn not_detected(bytes: &[u8]) -> ImportError {
+    let Some(value) = as_text(bytes).and_then(|t| json::parse(t).ok()) else {
+        return ImportError::UnknownFormat;
+    };
+    let Some(kdf) = value
+        .get("kdfParams")
+        .filter(|_| value.get("encryptedData").is_some())
+    else {
+        return ImportError::UnknownFormat;
+    };
+    // libsodium's memLimit is in bytes, opsLimit is the number of passes.
+    let memory = json::number_at(kdf, "memLimit").ok().flatten().unwrap_or(0);
+    let passes = json::number_at(kdf, "opsLimit").ok().flatten().unwrap_or(0);
+    match crypto::check_argon2(memory / 1024, passes, 1) {
+        Err(e) => e,
+        Ok(()) => ImportError::Unsupported,
+    }
 }
 
 /// The file as UTF-8 text without a byte-order mark, or `None` for binary content.
@@ -633,6 +659,24 @@ mod tests {
         let a = parse_uri_lenient("otpauth://totp/A?secret=x&secret=JBSWY3DPEHPK3PXPJBA").unwrap();
         assert_eq!(a.secret.len(), 11);
         assert!(parse_uri_lenient("otpauth://totp/A?secret=JBSWY3DPEHPK3PX%50A").is_err());
+    }
+
+    #[test]
+    fn ente_encrypted_exports_are_named_unsupported() {
+        let low = br#"{"version":1,"kdfParams":{"memLimit":67108864,"opsLimit":2,"salt":"AAAA"},"encryptedData":"AA","encryptionNonce":"AA"}"#;
+        assert_eq!(
+            import(low, None, Some(b"pw")),
+            Err(ImportError::Unsupported)
+        );
+        let sensitive = br#"{"version":1,"kdfParams":{"memLimit":1073741824,"opsLimit":4,"salt":"AAAA"},"encryptedData":"AA","encryptionNonce":"AA"}"#;
+        assert_eq!(
+            import(sensitive, None, Some(b"pw")),
+            Err(ImportError::WorkFactorTooHigh)
+        );
+        assert_eq!(
+            import(b"{\"a\":1}", None, None),
+            Err(ImportError::UnknownFormat)
+        );
     }
 
     #[test]
