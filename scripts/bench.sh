@@ -1,45 +1,119 @@
 #!/usr/bin/env bash
-# Benchmarks; writes bench/RESULTS.md. Speed is compared with a peer in the same run, as a ratio.
-#   scripts/bench.sh [codes]   (default 200000 codes per measurement; best of 7)
+# Benchmarks. Speed is always compared with a peer in the same run, as a ratio; never asserted.
+#   scripts/bench.sh [codes|cli|qr|vault|all] [--codes N]
+#     codes  tessera-core vs totp-rs, natively and in wasm under node  -> bench/RESULTS.md
+#     cli    `tessera code` start-up plus one code vs oathtool (hyperfine) -> bench/RESULTS.md
+#     qr     Tessera's wasm QR decoder vs jsQR and zxing-wasm on ../shared/corpora/qr -> bench/QR.md
+#     vault  unlock at 600,000 iterations vs WebCrypto alone, save of 1,000 accounts -> bench/VAULT.md
+#   The default is "codes cli"; "all" runs everything.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
-n="${1:-200000}"
+
+n=200000; what=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --codes) n="$2"; shift 2 ;;
+    codes|cli|qr|vault) what+=("$1"); shift ;;
+    all) what+=(codes cli qr vault); shift ;;
+    *) die "unknown argument $1 (usage: scripts/bench.sh [codes|cli|qr|vault|all] [--codes N])" ;;
+  esac
+done
+[ ${#what[@]} -gt 0 ] || what=(codes cli)
+wants() { [[ " ${what[*]} " == *" $1 "* ]]; }
 [ "${TESSERA_SKIP_SETUP:-}" = 1 ] || bash scripts/setup.sh
-
-log "native: tessera-core vs totp-rs"
-cargo build --locked --release -q -p tessera-bench
-native="$(target/release/tessera-bench "$n")"
-
-log "wasm under node: tessera-core vs totp-rs"
-wasm_cargo build --locked -q -p tessera-bench --lib --profile wasm-release
-rm -rf target/bench-wasm
-wasm-bindgen --target nodejs --no-typescript --out-dir target/bench-wasm \
-  target/wasm32-unknown-unknown/wasm-release/tessera_bench.wasm
-wasm="$(node scripts/bench-wasm.mjs target/bench-wasm "$n")"
-
-log "sizes"
-[ -f extension/pkg/tessera_wasm_bg.wasm ] || TESSERA_SKIP_SETUP=1 bash scripts/build.sh >/dev/null
-bound=extension/pkg/tessera_wasm_bg.wasm
-wasm_raw=$(wc -c < "$bound" | tr -d ' '); wasm_gz=$(gzip -9 -c "$bound" | wc -c | tr -d ' ')
-
 field() { node -e "console.log(JSON.parse(process.argv[1])[process.argv[2]])" "$1" "$2"; }
+mkdir -p bench target/bench
+
+bench_wasm() {
+  wasm_cargo build --locked -q -p tessera-bench --lib --profile wasm-release
+  rm -rf target/bench-wasm
+  wasm-bindgen --target nodejs --no-typescript --out-dir target/bench-wasm \
+    target/wasm32-unknown-unknown/wasm-release/tessera_bench.wasm
+  # wasm-bindgen's nodejs output is CommonJS; the repository's package.json says "type": "module".
+  echo '{ "type": "commonjs" }' > target/bench-wasm/package.json
+}
+
+if wants codes; then
+  log "codes: tessera-core vs totp-rs, native"
+  cargo build --locked --release -q -p tessera-bench
+  target/release/tessera-bench "$n" > target/bench/codes-native.json
+  log "codes: tessera-core vs totp-rs, wasm under node"
+  bench_wasm
+  node scripts/bench-wasm.mjs target/bench-wasm "$n" > target/bench/codes-wasm.json
+  [ -f extension/pkg/tessera_wasm_bg.wasm ] || TESSERA_SKIP_SETUP=1 bash scripts/build.sh >/dev/null
+  bound=extension/pkg/tessera_wasm_bg.wasm
+  printf '%s %s\n' "$(wc -c < "$bound" | tr -d ' ')" "$(gzip -9 -c "$bound" | wc -c | tr -d ' ')" > target/bench/size.txt
+fi
+
+if wants cli; then
+  command -v oathtool >/dev/null && command -v hyperfine >/dev/null || apt_install oathtool hyperfine
+  log "cli: tessera code vs oathtool (start-up plus one code)"
+  cargo build --locked --release -q -p tessera-cli
+  secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ
+  [ "$(target/release/tessera code "$secret" --time 59)" = "$(oathtool --totp -b --now '1970-01-01 00:00:59 UTC' "$secret")" ] ||
+    die "tessera and oathtool disagree"
+  hyperfine -N --warmup 20 --runs 300 --export-json target/bench/cli.json \
+    "target/release/tessera code $secret --time 59" \
+    "oathtool --totp -b --now '1970-01-01 00:00:59 UTC' $secret" >&2
+fi
+
+if wants qr; then
+  corpora="${TESSERA_CORPORA:-$ROOT/../shared/corpora}"
+  if [ -d "$corpora/qr" ]; then
+    log "qr: Tessera (wasm) vs jsQR vs zxing-wasm on $corpora/qr"
+    bench_wasm
+    TESSERA_CORPORA="$corpora" cargo run --locked --release -q -p tessera-core --example qr_corpus_dump -- target/qr-corpus
+    node scripts/bench-qr.mjs target/bench-wasm target/qr-corpus bench/QR.md
+  else
+    warn "no corpora at $corpora: skipping the QR benchmark"
+  fi
+fi
+
+if wants vault; then
+  log "vault: unlock vs WebCrypto alone, save of 1,000 accounts (headless Chromium)"
+  [ -f dist/chrome-test/manifest.json ] || TESSERA_SKIP_SETUP=1 bash scripts/build.sh --test >/dev/null
+  node scripts/bench-vault.mjs > bench/VAULT.md.new && mv bench/VAULT.md.new bench/VAULT.md
+fi
+
+# bench/RESULTS.md: the code and CLI results of the last run that measured them, and links.
 cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
-cat > bench/RESULTS.md <<MD
-# Benchmark results
+{
+  echo "# Benchmark results"
+  echo
+  echo "Machine: $cpu, $(nproc) cores; rustc $(rustc --version | awk '{print $2}'), node $(node --version)."
+  echo "Command: \`scripts/bench.sh\` (codes and cli; \`scripts/bench.sh all\` also runs qr and vault)."
+  if [ -f target/bench/codes-native.json ] && [ -f target/bench/codes-wasm.json ]; then
+    native="$(cat target/bench/codes-native.json)"; wasm="$(cat target/bench/codes-wasm.json)"
+    read -r raw gz < target/bench/size.txt
+    cat <<MD
 
-Written by \`scripts/bench.sh $n\` on $(date -u +%Y-%m-%d) ($cpu, $(nproc) cores, rustc $(rustc --version | awk '{print $2}'), node $(node --version)).
-Each rate is the best of 7 runs of $n TOTP codes (HMAC-SHA1, 6 digits, RFC 6238 seed, consecutive steps);
-both sides compute the same codes (checked by checksum in the same run). Ratio = Tessera / totp-rs; above 1 is faster.
+## Codes per second (\`scripts/bench.sh codes\`, $(date -u -r target/bench/codes-wasm.json +%Y-%m-%d))
 
-| where | tessera-core codes/s | totp-rs 5.7 codes/s | ratio |
+Best of 7 runs of $(field "$native" codes) TOTP codes (HMAC-SHA1, 6 digits, RFC 6238 seed, consecutive steps); both
+sides compute the same codes (checked by checksum in the same run). Ratio = Tessera / totp-rs 5.7; above 1 is faster.
+
+| where | tessera-core codes/s | totp-rs codes/s | ratio |
 |---|---:|---:|---:|
 | native (release) | $(field "$native" tessera_per_s) | $(field "$native" totp_rs_per_s) | $(field "$native" ratio) |
 | wasm32 under node (profile wasm-release, opt-level z) | $(field "$wasm" tessera_per_s) | $(field "$wasm" totp_rs_per_s) | $(field "$wasm" ratio) |
 
-## Size of the shipped module
-
-\`extension/pkg/tessera_wasm_bg.wasm\` (after wasm-bindgen): $wasm_raw bytes raw, $wasm_gz bytes gzipped (\`gzip -9\`).
+Shipped module \`extension/pkg/tessera_wasm_bg.wasm\` (after wasm-bindgen): $raw bytes raw, $gz bytes gzipped (\`gzip -9\`).
 MD
-[ -f bench/FUZZ.md ] && printf '\nFuzzing campaigns are reported in [FUZZ.md](FUZZ.md).\n' >> bench/RESULTS.md
+  fi
+  if [ -f target/bench/cli.json ]; then
+    node -e '
+      const r = require(process.argv[1]).results;
+      const ms = (x) => (x * 1000).toFixed(2);
+      console.log(`\n## CLI start-up plus one code (\`scripts/bench.sh cli\`, hyperfine -N, 300 runs)\n`);
+      console.log("| command | mean ms | median ms | min ms |\n|---|---:|---:|---:|");
+      for (const x of r) console.log(`| \`${x.command}\` | ${ms(x.mean)} | ${ms(x.median)} | ${ms(x.min)} |`);
+      console.log(`\nRatio tessera / oathtool (mean): ${(r[0].mean / r[1].mean).toFixed(2)} (below 1 is faster). Both print 94287082, RFC 6238 Appendix B at T = 59.`);
+    ' "$ROOT/target/bench/cli.json"
+  fi
+  echo
+  echo "## Elsewhere"
+  echo
+  for f in QR VAULT FUZZ; do [ -f "bench/$f.md" ] && echo "- [$f.md]($f.md): $(sed -n '1s/^# //p' "bench/$f.md")"; done
+} > bench/RESULTS.md
 cat bench/RESULTS.md
