@@ -32,7 +32,7 @@ pub(super) fn import(
     let header = value.get("header").ok_or(ImportError::Malformed)?;
     let db = value.get("db").ok_or(ImportError::Malformed)?;
     let content;
-    let db = match db {
+    let db: &Value = match db {
         Value::Object(_) => db,
         Value::String(sealed) => {
             content = open(header, sealed, password)?;
@@ -51,7 +51,11 @@ pub(super) fn import(
 }
 
 /// Decrypts the `db` string with the first password slot the password opens.
-fn open(header: &Value, sealed: &str, password: Option<&[u8]>) -> Result<Value, ImportError> {
+fn open(
+    header: &Value,
+    sealed: &str,
+    password: Option<&[u8]>,
+) -> Result<super::json::Wiped, ImportError> {
     let slots = header
         .get("slots")
         .and_then(Value::as_array)

@@ -4,15 +4,53 @@ use serde_json::Value;
 
 use super::ImportError;
 
+/// A parsed JSON document whose strings (secrets among them) are zeroized when it is dropped.
+pub(super) struct Wiped(Value);
+
+impl core::ops::Deref for Wiped {
+    type Target = Value;
+    fn deref(&self) -> &Value {
+        &self.0
+    }
+}
+
+impl Drop for Wiped {
+    fn drop(&mut self) {
+        wipe(&mut self.0);
+    }
+}
+
+/// Zeroizes every string in `value`, iteratively (the nesting can be 128 levels deep).
+fn wipe(value: &mut Value) {
+    let mut stack = vec![core::mem::take(value)];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::String(mut s) => zeroize::Zeroize::zeroize(&mut s),
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) => {
+                for (mut key, v) in map {
+                    zeroize::Zeroize::zeroize(&mut key);
+                    stack.push(v);
+                }
+            }
+            Value::Null | Value::Bool(_) | Value::Number(_) => {}
+        }
+    }
+}
+
 /// Parses JSON text (serde_json refuses nesting deeper than 128 levels, so hostile input cannot
 /// exhaust the stack).
-pub(super) fn parse(text: &str) -> Result<Value, ImportError> {
-    serde_json::from_str(text).map_err(|_| ImportError::Malformed)
+pub(super) fn parse(text: &str) -> Result<Wiped, ImportError> {
+    serde_json::from_str(text)
+        .map(Wiped)
+        .map_err(|_| ImportError::Malformed)
 }
 
 /// Parses JSON from bytes (decrypted plaintext).
-pub(super) fn parse_bytes(bytes: &[u8]) -> Result<Value, ImportError> {
-    serde_json::from_slice(bytes).map_err(|_| ImportError::Malformed)
+pub(super) fn parse_bytes(bytes: &[u8]) -> Result<Wiped, ImportError> {
+    serde_json::from_slice(bytes)
+        .map(Wiped)
+        .map_err(|_| ImportError::Malformed)
 }
 
 /// The string at `key`, or `None` when absent, null or not a string.

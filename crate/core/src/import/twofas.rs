@@ -27,7 +27,7 @@ pub(super) fn import(
     out: &mut Collector,
 ) -> Result<(), ImportError> {
     let decrypted;
-    let services = match str_at(value, "servicesEncrypted") {
+    let services: &Value = match str_at(value, "servicesEncrypted") {
         Some(sealed) if !sealed.is_empty() => {
             decrypted = decrypt(sealed, password.ok_or(ImportError::PasswordRequired)?)?;
             &decrypted
@@ -40,7 +40,7 @@ pub(super) fn import(
     Ok(())
 }
 
-fn decrypt(sealed: &str, password: &[u8]) -> Result<Value, ImportError> {
+fn decrypt(sealed: &str, password: &[u8]) -> Result<super::json::Wiped, ImportError> {
     let mut parts = sealed.split(':');
     let (Some(body), Some(salt), Some(iv), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
