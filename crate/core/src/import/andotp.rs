@@ -24,6 +24,27 @@ pub(super) fn looks_encrypted(bytes: &[u8]) -> bool {
     bytes.len() >= NONCE_BYTES + TAG_BYTES
 }
 
+/// File signatures of binary files that are not andOTP backups (images, archives, databases),
+/// so that dropping a QR screenshot does not ask for a password.
+const OTHER_SIGNATURES: &[&[u8]] = &[
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",
+    b"GIF87a",
+    b"GIF89a",
+    b"BM",
+    b"RIFF",
+    b"PK\x03\x04",
+    b"SQLite format 3\0",
+    b"%PDF",
+    b"\x1f\x8b",
+];
+
+/// Whether binary content should be detected as an encrypted andOTP backup: long enough, and
+/// not starting with the signature of another kind of file.
+pub(super) fn detect_encrypted(bytes: &[u8]) -> bool {
+    looks_encrypted(bytes) && !OTHER_SIGNATURES.iter().any(|sig| bytes.starts_with(sig))
+}
+
 pub(super) fn detect(value: &Value) -> bool {
     value.as_array().is_some_and(|entries| {
         entries.first().is_some_and(|e| {

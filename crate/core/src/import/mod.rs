@@ -227,13 +227,13 @@ pub fn same_account(a: &Account, b: &Account) -> bool {
 
 /// The format of `bytes`, from their content, or `None`. Text and JSON formats are recognised by
 /// their structure; a binary file is taken for an encrypted andOTP backup when it is long enough
-/// to be one.
+/// to be one and is not an image, archive or database (by its signature).
 pub fn detect(bytes: &[u8]) -> Option<Format> {
     if bytes.len() > MAX_IMPORT_BYTES {
         return None;
     }
     let Some(text) = as_text(bytes) else {
-        return andotp::looks_encrypted(bytes).then_some(Format::AndOtpEncrypted);
+        return andotp::detect_encrypted(bytes).then_some(Format::AndOtpEncrypted);
     };
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
@@ -677,6 +677,21 @@ mod tests {
             import(b"{\"a\":1}", None, None),
             Err(ImportError::UnknownFormat)
         );
+    }
+
+    #[test]
+    fn images_and_archives_are_not_taken_for_encrypted_backups() {
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.resize(200, 0xAB);
+        assert_eq!(detect(&png), None);
+        assert_eq!(
+            import(&png, None, Some(b"pw")),
+            Err(ImportError::UnknownFormat)
+        );
+        let mut other = vec![0xAB; 200];
+        assert_eq!(detect(&other), Some(Format::AndOtpEncrypted));
+        other.truncate(27);
+        assert_eq!(detect(&other), None);
     }
 
     #[test]
