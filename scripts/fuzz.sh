@@ -3,7 +3,7 @@
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 #
-# Runs each target (default: uri_parse migration_decode) for SECONDS_PER_TARGET (default 600), one
+# Runs each target (default: uri_parse migration_decode import_any) for SECONDS_PER_TARGET (default 600), one
 # at a time so that they do not starve a 2-core machine. Corpora live in fuzz/corpus/<target> and are
 # seeded from shared/corpora (every otpauth:// and otpauth-migration:// URI in it) when present
 # ($TESSERA_CORPORA overrides its location). Crashes land in fuzz/artifacts/<target>; copy each one
@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(uri_parse migration_decode)
+[ ${#targets[@]} -gt 0 ] || targets=(uri_parse migration_decode import_any)
 
 corpora="${TESSERA_CORPORA:-$(pwd)/../shared/corpora}"
 
@@ -69,8 +69,13 @@ for target in "${targets[@]}"; do
         uri_parse) seed "$target" '(?i)^(otpauth|steam|apple-otpauth|motp|http)[^:]*:' ;;
         migration_decode) seed "$target" '(?i)^(otpauth-migration|qr-code|totp)' ;;
     esac
+    # import_any reads the other apps' files straight from the corpora (libFuzzer reads directories
+    # recursively; only the first directory is written to), so no GPL file lands in the repository.
+    extra=()
+    mkdir -p "fuzz/corpus/$target"
+    [ "$target" = import_any ] && [ -d "$corpora/importers" ] && extra=("$corpora/importers")
     echo "== $target for ${seconds}s (log: /tmp/fuzz-$target.log)"
-    cargo "${toolchain[@]}" fuzz run "$target" "fuzz/corpus/$target" -- \
+    cargo "${toolchain[@]}" fuzz run "$target" "fuzz/corpus/$target" "${extra[@]}" -- \
         -max_total_time="$seconds" -max_len=8192 -timeout=10 -print_final_stats=1 \
         >"/tmp/fuzz-$target.log" 2>&1 || { echo "$target: crash, see /tmp/fuzz-$target.log and fuzz/artifacts/$target"; exit 1; }
     grep -E 'stat::number_of_executed_units|stat::peak_rss_mb|Done [0-9]+ runs' "/tmp/fuzz-$target.log" || true
