@@ -22,6 +22,8 @@ import { fromBase64, fromHex, toBase64, toHex } from './lib/bytes.js';
 import { loadClock, now } from './lib/clock.js';
 import { PBKDF2_ITERATIONS, derivePasswordBits, newSalt } from './lib/kdf.js';
 import { MSG } from './lib/messaging.js';
+import { hostOfUrl, siteMatches } from './lib/site.js';
+import { fillCode } from './content/fill.js';
 import { isOwnPage } from './lib/trust.js';
 
 const LEGACY_KEY = 'accounts';
@@ -432,6 +434,8 @@ async function handle(message) {
       return add(message.account);
     case MSG.COUNT:
       return serialized(async () => ({ ok: true, count: (await openVault()).count() }));
+    case MSG.FILL:
+      return fill(message.id, message.tabId);
     case MSG.UPDATE:
       return update(message.id, message.details);
     case MSG.STATUS:
@@ -497,9 +501,13 @@ async function list() {
 /** Adds an account object unless the same one (type and secret) is in the vault. */
 async function add(account) {
   if (account === null || typeof account !== 'object') throw new CodedError('account_invalid');
+  const { sites, ...fields } = account;
+  if (sites !== undefined && !(Array.isArray(sites) && sites.every((s) => typeof s === 'string'))) {
+    throw new CodedError('details_invalid');
+  }
   await loadClock();
-  codeAt(account, now()); // the core validates type, algorithm, secret, digits and period
-  return mutate((handle) => ({ ok: true, id: handle.add(account, now()) }));
+  codeAt(fields, now()); // the core validates type, algorithm, secret, digits and period
+  return mutate((handle) => ({ ok: true, id: handle.add(fields, now(), sites) }));
 }
 
 async function update(id, details) {
@@ -509,4 +517,39 @@ async function update(id, details) {
     handle.updateDetails(id, details, now());
     return { ok: true };
   });
+}
+
+// ---- Filling a code into a tab (issue 8, first slice) --------------------------------------------
+
+/**
+ * Fills account `id`'s current code into tab `tabId` when the tab's host is one of the account's
+ * sites or a subdomain of one (lib/site.js; registrable-domain matching is issue 8's). Otherwise
+ * `fill_site_mismatch`, and nothing is injected. Only the code reaches the page: content/fill.js
+ * runs in the content scripts' isolated world and refuses when the frame's host is no longer the
+ * one checked here (the tab navigated in between).
+ */
+async function fill(id, tabId) {
+  if (typeof id !== 'string' || !Number.isInteger(tabId) || tabId < 0) throw new CodedError('fill_invalid');
+  await loadClock();
+  const account = await serialized(async () => (await openVault()).list(now()).find((a) => a.id === id));
+  if (!account) throw new CodedError('account_not_found');
+  if (account.error) throw new CodedError(account.error);
+  let tab;
+  try {
+    tab = await api.tabs.get(tabId);
+  } catch {
+    throw new CodedError('fill_failed');
+  }
+  const host = hostOfUrl(tab?.url);
+  if (!host || !siteMatches(host, account.sites)) throw new CodedError('fill_site_mismatch');
+  let results;
+  try {
+    results = await api.scripting.executeScript({ target: { tabId }, func: fillCode, args: [account.code, host] });
+  } catch {
+    throw new CodedError('fill_failed');
+  }
+  const result = results?.[0]?.result;
+  if (result?.reason === 'host_changed') throw new CodedError('fill_site_mismatch');
+  if (!result?.filled) throw new CodedError('fill_no_field');
+  return { ok: true, host };
 }

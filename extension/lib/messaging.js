@@ -3,12 +3,15 @@
 import { api } from '../compat.js';
 
 export const MSG = Object.freeze({
-  /** → { ok, now, protected, accounts: [{ id, type, issuer, account, digits, period, code, counter, validFrom, validUntil }] } (never a secret); error vault_locked */
+  /** → { ok, now, protected, accounts: [{ id, type, issuer, account, digits, period, sites, code, counter, validFrom, validUntil }] } (never a secret); error vault_locked */
   LIST: 'accounts.list',
-  /** { account: {type, issuer, account, secret, algorithm, digits, period, counter} } → { ok, id } */
+  /** { account: {type, issuer, account, secret, algorithm, digits, period, counter, sites?} } → { ok, id } */
   ADD: 'accounts.add',
   /** → { ok, count } */
   COUNT: 'accounts.count',
+  /** { id, tabId } → { ok, host }: fills the code into the tab when its host is one of the account's
+   *  sites (or a subdomain); errors fill_site_mismatch (nothing injected), fill_no_field, fill_failed */
+  FILL: 'accounts.fill',
   /** { id, details: {issuer, account, algorithm, digits, period, counter} } → { ok } (a conflict resolved) */
   UPDATE: 'accounts.update',
   /** → { ok, locked, protected, autolockMinutes, autolockChoices } */

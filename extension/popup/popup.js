@@ -11,6 +11,8 @@ import { loadClock, now, watchClock } from '../lib/clock.js';
 import { groupCode, secondsLeft } from '../lib/format.js';
 import { applyI18n, errorText, t } from '../lib/i18n.js';
 import { MSG, request } from '../lib/messaging.js';
+import { hostOfUrl } from '../lib/site.js';
+import { targetTabId } from '../lib/tab.js';
 
 const $ = (id) => document.getElementById(id);
 const list = $('accounts');
@@ -182,14 +184,36 @@ function tick() {
   setTimeout(tick, 1000 - (Date.now() % 1000));
 }
 
+/** Copies the code; then, for an account bound to sites, asks the worker to fill the target tab. */
 async function copy(id) {
-  const code = tiles.get(id)?.data?.code;
+  const data = tiles.get(id)?.data;
+  const code = data?.code;
   if (!code) return;
   try {
     await navigator.clipboard.writeText(code);
     showStatus(t('copied'));
   } catch {
     showStatus(t('copyFailed'));
+  }
+  if (!Array.isArray(data.sites) || data.sites.length === 0) return;
+  try {
+    const tabId = await targetTabId();
+    if (!Number.isInteger(tabId)) return;
+    const answer = await request(MSG.FILL, { id, tabId });
+    showStatus(t('filledInto', [answer.host]));
+  } catch (error) {
+    showStatus(errorText(error.code));
+  }
+}
+
+/** The target tab's host name when it is an http(s) page (and readable: activeTab), else ''. */
+async function targetHost() {
+  try {
+    const tabId = await targetTabId();
+    if (!Number.isInteger(tabId)) return '';
+    return hostOfUrl((await api.tabs.get(tabId))?.url);
+  } catch {
+    return '';
   }
 }
 
@@ -208,6 +232,12 @@ function formAccount() {
     period: number('period'),
     counter: type === 'hotp' ? number('counter') : 0,
   };
+}
+
+/** The Site field as the account's `sites` (one host name, or none). */
+function formSites() {
+  const site = $('site').value.trim().toLowerCase();
+  return site === '' ? [] : [site];
 }
 
 /** Steam has fixed settings; HOTP has a counter and no period. */
@@ -252,6 +282,11 @@ function openForm(open) {
     wasmReady ??= loadClock().then(() => init({ module_or_path: wasmUrl }));
     updatePreview();
     $('issuer').focus();
+    if ($('site').value === '') {
+      targetHost().then((host) => {
+        if (host && $('site').value === '') $('site').value = host;
+      });
+    }
   }
 }
 
@@ -266,7 +301,7 @@ async function submit(event) {
   const submitButton = $('add-submit');
   submitButton.disabled = true;
   try {
-    await request(MSG.ADD, { account: formAccount() });
+    await request(MSG.ADD, { account: { ...formAccount(), sites: formSites() } });
     resetForm();
     openForm(false);
     showStatus(t('added'));

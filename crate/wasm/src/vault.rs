@@ -12,7 +12,7 @@
 use serde::Serialize;
 use tessera_core::vault::{
     self, store, Conflict, DataKey, DerivedKey, Details, DeviceId, KdfParams, MergeReport,
-    Protection, RecordId, Stamp, Vault, VaultError,
+    Protection, RecordId, Stamp, Vault, VaultError, MAX_SITES, MAX_SITE_BYTES,
 };
 use tessera_core::{uri, Account, Algorithm};
 use wasm_bindgen::prelude::*;
@@ -129,6 +129,8 @@ struct ListedJs {
     account: String,
     digits: u8,
     period: u32,
+    /// The sites the account is bound to (host names; registrable domains are issue 8's).
+    sites: Vec<String>,
     #[serde(flatten)]
     code: CodeJs,
 }
@@ -465,7 +467,7 @@ impl VaultHandle {
     pub fn list(&self, unix_ms: f64) -> Result<JsValue, JsValue> {
         let secs = ms_to_secs(unix_ms).map_err(|e| err(&e))?;
         let out = js_sys::Array::new();
-        for (id, a, _) in self.vault.accounts() {
+        for (id, a, sites) in self.vault.accounts() {
             let item = match a.code_at(secs) {
                 Ok(code) => to_js(&ListedJs {
                     id: id.to_hex(),
@@ -474,6 +476,7 @@ impl VaultHandle {
                     account: a.name.clone(),
                     digits: a.digits,
                     period: a.period,
+                    sites: sites.to_vec(),
                     code: CodeJs::from(code),
                 }),
                 Err(e) => to_js(&ListErrorJs {
@@ -487,17 +490,25 @@ impl VaultHandle {
     }
 
     /// Adds an account object (`{type, issuer, account, secret, …}`) unless the vault holds the same
-    /// account (`account_duplicate`); reseals. Returns the new id.
-    pub fn add(&mut self, account: JsValue, unix_ms: f64) -> Result<String, JsValue> {
+    /// account (`account_duplicate`); reseals. Returns the new id. `sites` (optional): the host
+    /// names the account is bound to, lower-cased, empty entries dropped; more than `MAX_SITES` or
+    /// one longer than `MAX_SITE_BYTES` is `details_invalid`.
+    pub fn add(
+        &mut self,
+        account: JsValue,
+        unix_ms: f64,
+        sites: JsValue,
+    ) -> Result<String, JsValue> {
         let account = account_from_js(account)?;
-        self.add_account(account, unix_ms)
+        let sites = sites_from_js(sites)?;
+        self.add_account(account, sites, unix_ms)
     }
 
     /// Adds the account of an `otpauth://` URI (the foundation's storage format), as `add`.
     #[wasm_bindgen(js_name = addUri)]
     pub fn add_uri(&mut self, text: &str, unix_ms: f64) -> Result<String, JsValue> {
         let account = uri::parse(text).map_err(|e| err(&e))?;
-        self.add_account(account, unix_ms)
+        self.add_account(account, Vec::new(), unix_ms)
     }
 
     /// Replaces an account's details (`{issuer, account, algorithm, digits, period, counter}`), for
@@ -590,13 +601,43 @@ impl VaultHandle {
 }
 
 impl VaultHandle {
-    fn add_account(&mut self, account: Account, unix_ms: f64) -> Result<String, JsValue> {
+    fn add_account(
+        &mut self,
+        account: Account,
+        sites: Vec<String>,
+        unix_ms: f64,
+    ) -> Result<String, JsValue> {
         account.validate().map_err(|e| err(&e))?;
         let stamp = self.stamp(unix_ms)?;
         let mut changed = self.vault.clone();
-        let id = with_rng(|rng| changed.add_new_account(account, Vec::new(), stamp, rng))?
+        let id = with_rng(|rng| changed.add_new_account(account, sites, stamp, rng))?
             .map_err(|_| err(&VaultBindError::Duplicate))?;
         self.commit(changed)?;
         Ok(id.to_hex())
     }
+}
+
+/// `undefined`/`null` → no sites; otherwise an array of strings, trimmed, lower-cased, without
+/// empty entries or repeats, within the core's limits (`details_invalid` otherwise).
+fn sites_from_js(value: JsValue) -> Result<Vec<String>, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Vec::new());
+    }
+    let raw: Vec<String> =
+        serde_wasm_bindgen::from_value(value).map_err(|_| err(&VaultBindError::InvalidDetails))?;
+    let mut sites: Vec<String> = Vec::new();
+    for s in raw {
+        let s = s.trim().to_ascii_lowercase();
+        if s.is_empty() || sites.contains(&s) {
+            continue;
+        }
+        if s.len() > MAX_SITE_BYTES {
+            return Err(err(&VaultBindError::InvalidDetails));
+        }
+        sites.push(s);
+    }
+    if sites.len() > MAX_SITES {
+        return Err(err(&VaultBindError::InvalidDetails));
+    }
+    Ok(sites)
 }

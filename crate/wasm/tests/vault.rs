@@ -68,7 +68,8 @@ fn derived(password: &str, iterations: u32) -> Vec<u8> {
 fn accounts_give_rfc_codes_and_survive_sealing() {
     let mut h = VaultHandle::create(&DEVICE).expect("create");
     assert!(!h.is_protected());
-    h.add(account("RFC", SEED_SHA1), 1_000.0).expect("add");
+    h.add(account("RFC", SEED_SHA1), 1_000.0, JsValue::UNDEFINED)
+        .expect("add");
     for (ms, code) in RFC6238_SHA1 {
         assert_eq!(listed(&h, ms), [("RFC".to_owned(), code.to_owned())]);
     }
@@ -85,10 +86,13 @@ fn accounts_give_rfc_codes_and_survive_sealing() {
 #[wasm_bindgen_test]
 fn the_same_account_is_refused_whatever_its_label_or_spelling() {
     let mut h = VaultHandle::create(&DEVICE).expect("create");
-    h.add(account("First", SEED_SHA1), 1_000.0).expect("add");
+    h.add(account("First", SEED_SHA1), 1_000.0, JsValue::UNDEFINED)
+        .expect("add");
     let before = h.sealed();
     let spaced = "gezd gnbv gy3t qojq gezd gnbv gy3t qojq";
-    let err = h.add(account("Second", spaced), 2_000.0).expect_err("dup");
+    let err = h
+        .add(account("Second", spaced), 2_000.0, JsValue::UNDEFINED)
+        .expect_err("dup");
     assert_eq!(code_of(err), "account_duplicate");
     assert_eq!(h.count(), 1);
     assert_eq!(h.sealed(), before, "nothing resealed");
@@ -102,9 +106,47 @@ fn the_same_account_is_refused_whatever_its_label_or_spelling() {
 }
 
 #[wasm_bindgen_test]
+fn sites_are_stored_normalized_listed_and_sealed() {
+    let mut h = VaultHandle::create(&DEVICE).expect("create");
+    let sites: JsValue =
+        Array::of3(&" Example.COM ".into(), &"".into(), &"example.com".into()).into();
+    h.add(account("RFC", SEED_SHA1), 1_000.0, sites)
+        .expect("add");
+    h.add(
+        account("Plain", "JBSWY3DPEHPK3PXP"),
+        1_000.0,
+        JsValue::UNDEFINED,
+    )
+    .expect("add");
+    let sites_of = |h: &VaultHandle| -> Vec<Vec<String>> {
+        Array::from(&h.list(59_000.0).expect("list"))
+            .iter()
+            .map(|a| {
+                Array::from(&get(&a, "sites"))
+                    .iter()
+                    .map(|s| s.as_string().expect("a string"))
+                    .collect()
+            })
+            .collect()
+    };
+    assert_eq!(sites_of(&h), [vec!["example.com".to_owned()], vec![]]);
+    let reopened = VaultHandle::open_unprotected(&h.sealed(), &DEVICE).expect("reopen");
+    assert_eq!(
+        sites_of(&reopened),
+        [vec!["example.com".to_owned()], vec![]]
+    );
+    let too_long: JsValue = Array::of1(&"a".repeat(254).into()).into();
+    let err = h
+        .add(account("Long", "GEZDGNBVGY3TQOJQ"), 1_000.0, too_long)
+        .expect_err("too long");
+    assert_eq!(code_of(err), "details_invalid");
+}
+
+#[wasm_bindgen_test]
 fn password_set_change_and_remove_rotate_the_key() {
     let mut h = VaultHandle::create(&DEVICE).expect("create");
-    h.add(account("RFC", SEED_SHA1), 1_000.0).expect("add");
+    h.add(account("RFC", SEED_SHA1), 1_000.0, JsValue::UNDEFINED)
+        .expect("add");
     let unprotected_key = h.session_key();
 
     let mut bits = derived("first", 10_000);
@@ -185,13 +227,18 @@ fn password_set_change_and_remove_rotate_the_key() {
 #[wasm_bindgen_test]
 fn merging_a_backup_adds_new_accounts_and_reports_conflicts() {
     let mut mine = VaultHandle::create(&DEVICE).expect("create");
-    mine.add(account("Mine", SEED_SHA1), 1_000.0).expect("add");
+    mine.add(account("Mine", SEED_SHA1), 1_000.0, JsValue::UNDEFINED)
+        .expect("add");
     let mut backup = VaultHandle::create(&[9; 8]).expect("create");
     backup
-        .add(account("Theirs", SEED_SHA1), 1_000.0)
+        .add(account("Theirs", SEED_SHA1), 1_000.0, JsValue::UNDEFINED)
         .expect("add");
     backup
-        .add(account("New", "JBSWY3DPEHPK3PXP"), 1_000.0)
+        .add(
+            account("New", "JBSWY3DPEHPK3PXP"),
+            1_000.0,
+            JsValue::UNDEFINED,
+        )
         .expect("add");
 
     let report = mine.merge(&backup, 5_000.0).expect("merge");
