@@ -19,6 +19,8 @@ export function fillCode(code, expectedHost) {
 
   const TYPES = new Set(['text', 'number', 'tel', '']);
   const HINT = /otp|2fa|totp|one.?time|verification|code/i;
+  // Fields that say "code" but are not one-time codes: postal, phone, promo and similar.
+  const NOT_OTP = /post|zip|phone|mobile|country|area|promo|coupon|voucher|gift|discount|captcha|invite|referr|card|cvc|cvv|iban|swift/i;
 
   function visible(el) {
     if (!el.isConnected) return false;
@@ -45,8 +47,12 @@ export function fillCode(code, expectedHost) {
   function looksLikeCodeField(el) {
     const max = el.getAttribute('maxlength');
     if (max !== null && !(Number(max) >= 4 && Number(max) <= 10)) return false;
-    const words = [el.name, el.id, el.getAttribute('placeholder'), el.getAttribute('aria-label')];
-    return words.some((w) => typeof w === 'string' && HINT.test(w));
+    // An autocomplete token other than off/one-time-code names some other kind of field.
+    const auto = (el.getAttribute('autocomplete') ?? '').toLowerCase().trim();
+    if (auto !== '' && auto !== 'off' && auto !== 'on') return false;
+    const words = [el.name, el.id, el.getAttribute('placeholder'), el.getAttribute('aria-label')]
+      .filter((w) => typeof w === 'string');
+    return words.some((w) => HINT.test(w)) && !words.some((w) => NOT_OTP.test(w));
   }
 
   const inputs = [...document.querySelectorAll('input')];
