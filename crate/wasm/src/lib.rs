@@ -257,6 +257,16 @@ impl From<&Skipped> for SkippedJs {
     }
 }
 
+/// What `encodeMigration` returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EncodedJs {
+    /// The URIs, one QR code each, in batch order.
+    pub uris: Vec<String>,
+    /// Accounts Google Authenticator cannot hold, with reasons.
+    pub left_out: Vec<SkippedJs>,
+}
+
 /// A decoded migration payload as JavaScript sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -581,6 +591,21 @@ pub fn decode_migration(uri: &str) -> Result<JsValue, JsValue> {
         batch_size: d.batch_size,
         batch_index: d.batch_index,
         batch_id: d.batch_id,
+    })
+}
+
+/// Encodes account objects into `otpauth-migration://` URIs for Google Authenticator, one QR code
+/// each: `{uris, leftOut}`; `leftOut` names the accounts it cannot hold, with reasons.
+#[wasm_bindgen(js_name = encodeMigration)]
+pub fn encode_migration(accounts: Vec<JsValue>, batch_id: i32) -> Result<JsValue, JsValue> {
+    let accounts = accounts
+        .into_iter()
+        .map(account_from_js)
+        .collect::<Result<Vec<_>, _>>()?;
+    let e = migration::encode(&accounts, batch_id);
+    to_js(&EncodedJs {
+        uris: e.uris,
+        left_out: e.left_out.iter().map(SkippedJs::from).collect(),
     })
 }
 

@@ -5,8 +5,8 @@
 
 use js_sys::{Object, Reflect};
 use tessera_wasm::{
-    code_at, code_at_offset, decode_migration, hotp, new_secret, normalize_secret, parse_uri,
-    steam, to_uri, totp, verify, write_uri,
+    code_at, code_at_offset, decode_migration, encode_migration, hotp, new_secret,
+    normalize_secret, parse_uri, steam, to_uri, totp, verify, write_uri,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -280,6 +280,43 @@ fn migration_payload_is_decoded_into_account_objects() {
         "migration_not_migration",
         "GEZDGNBV",
     );
+}
+
+#[wasm_bindgen_test]
+fn migration_encoding_round_trips_and_leaves_out_what_google_cannot_hold() {
+    // The scito account above, re-encoded, decodes to the same account object; a Steam account is
+    // left out with a reason (Google Authenticator has no Steam type).
+    let scito = "otpauth-migration://offline?data=CjUKEPqlBekzoNEukL7qlsjBCDYSDnBpQHJhc3BiZXJyeXBpGgtyYXNwYmVycnlwaSABKAEwAhABGAEgACjr4JKK%2B%2F%2F%2F%2F%2F8B";
+    let original: js_sys::Array =
+        get(&decode_migration(scito).expect("decode"), "accounts").unchecked_into();
+    let steam_account = parse_uri(
+        "otpauth://steam/Steam:gaben?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Steam",
+    )
+    .expect("steam");
+    let encoded = encode_migration(vec![original.get(0), steam_account], 7).expect("encode");
+    let uris: js_sys::Array = get(&encoded, "uris").unchecked_into();
+    assert_eq!(uris.length(), 1);
+    let left_out: js_sys::Array = get(&encoded, "leftOut").unchecked_into();
+    assert_eq!(left_out.length(), 1);
+    assert_eq!(
+        get(&left_out.get(0), "account").as_string().as_deref(),
+        Some("gaben")
+    );
+    assert_eq!(
+        get(&left_out.get(0), "reason").as_string().as_deref(),
+        Some("migration_steam_unsupported")
+    );
+    let again = decode_migration(&uris.get(0).as_string().expect("uri")).expect("decode again");
+    assert_eq!(get(&again, "batchId").as_f64(), Some(7.0));
+    let accounts: js_sys::Array = get(&again, "accounts").unchecked_into();
+    assert_eq!(accounts.length(), 1);
+    for key in ["type", "issuer", "account", "secret", "algorithm"] {
+        assert_eq!(
+            get(&accounts.get(0), key).as_string(),
+            get(&original.get(0), key).as_string(),
+            "{key}"
+        );
+    }
 }
 
 /// Options object from JSON text.
