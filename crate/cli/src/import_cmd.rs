@@ -12,9 +12,8 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use crate::account_json::AccountJson;
 use tessera_core::import::{self, Format, ImportError, Skipped, MAX_IMPORT_BYTES};
-use tessera_core::{Account, OtpType};
 use zeroize::Zeroizing;
 
 /// Longest password file read, in bytes.
@@ -84,38 +83,6 @@ impl std::error::Error for ImportCmdError {}
 impl From<ImportError> for ImportCmdError {
     fn from(e: ImportError) -> Self {
         ImportCmdError::Import(e)
-    }
-}
-
-/// One account in the `tessera parse` shape.
-#[derive(Serialize)]
-struct AccountJson<'a> {
-    #[serde(rename = "type")]
-    otp_type: &'static str,
-    issuer: &'a str,
-    account: &'a str,
-    secret: String,
-    algorithm: &'static str,
-    digits: u8,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    period: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    counter: Option<u64>,
-}
-
-impl<'a> AccountJson<'a> {
-    fn of(a: &'a Account) -> Self {
-        let hotp = a.otp_type == OtpType::Hotp;
-        AccountJson {
-            otp_type: a.otp_type.name(),
-            issuer: &a.issuer,
-            account: &a.name,
-            secret: a.secret.to_base32(),
-            algorithm: a.algorithm.name(),
-            digits: a.digits,
-            period: (!hotp).then_some(a.period),
-            counter: hotp.then_some(a.counter),
-        }
     }
 }
 

@@ -10,10 +10,12 @@ use std::io::Read;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use account_json::AccountJson;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use tessera_core::{migration, otp, uri, Account, Algorithm, OtpType, Secret};
 
+mod account_json;
 mod dev_cmd;
 mod import_cmd;
 mod qr_cmd;
@@ -328,38 +330,6 @@ fn read_json_stdin() -> Result<Value, Failure> {
             e.column()
         ))
     })
-}
-
-/// The JSON shape of an account, in the order of issue 3.
-#[derive(Serialize)]
-struct AccountJson<'a> {
-    #[serde(rename = "type")]
-    otp_type: &'static str,
-    issuer: &'a str,
-    account: &'a str,
-    secret: String,
-    algorithm: &'static str,
-    digits: u8,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    period: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    counter: Option<u64>,
-}
-
-impl<'a> AccountJson<'a> {
-    fn of(a: &'a Account) -> Self {
-        let hotp = a.otp_type == OtpType::Hotp;
-        AccountJson {
-            otp_type: a.otp_type.name(),
-            issuer: &a.issuer,
-            account: &a.name,
-            secret: a.secret.to_base32(),
-            algorithm: a.algorithm.name(),
-            digits: a.digits,
-            period: (!hotp).then_some(a.period),
-            counter: hotp.then_some(a.counter),
-        }
-    }
 }
 
 /// Reads an account object (the shape `parse` prints). Messages name fields, never values.
