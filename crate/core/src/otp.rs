@@ -114,26 +114,27 @@ impl std::error::Error for OtpError {}
 /// RFC 4226 section 5.3 dynamic truncation of HMAC(secret, counter): a 31-bit number.
 pub fn truncated(secret: &Secret, algorithm: Algorithm, counter: u64) -> u32 {
     let message = counter.to_be_bytes();
-    fn mac<M: Mac + hmac::digest::KeyInit>(key: &[u8], message: &[u8]) -> Vec<u8> {
+    // Truncates inside each arm, on the digest's stack array: no heap copy per code.
+    fn mac<M: Mac + hmac::digest::KeyInit>(key: &[u8], message: &[u8]) -> u32 {
         // Any key length is valid for HMAC, so this cannot fail.
         let mut m =
             <M as hmac::digest::KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
         m.update(message);
-        m.finalize().into_bytes().to_vec()
+        let digest = m.finalize().into_bytes();
+        let offset = usize::from(digest[digest.len() - 1] & 0x0f);
+        let bytes = [
+            digest[offset],
+            digest[offset + 1],
+            digest[offset + 2],
+            digest[offset + 3],
+        ];
+        u32::from_be_bytes(bytes) & 0x7fff_ffff
     }
-    let digest = match algorithm {
+    match algorithm {
         Algorithm::Sha1 => mac::<Hmac<sha1::Sha1>>(secret.expose(), &message),
         Algorithm::Sha256 => mac::<Hmac<sha2::Sha256>>(secret.expose(), &message),
         Algorithm::Sha512 => mac::<Hmac<sha2::Sha512>>(secret.expose(), &message),
-    };
-    let offset = usize::from(digest[digest.len() - 1] & 0x0f);
-    let bytes = [
-        digest[offset],
-        digest[offset + 1],
-        digest[offset + 2],
-        digest[offset + 3],
-    ];
-    u32::from_be_bytes(bytes) & 0x7fff_ffff
+    }
 }
 
 /// HOTP value for `counter` with 1–10 decimal digits, zero-padded.
