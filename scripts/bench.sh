@@ -83,7 +83,7 @@ cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
   echo
   echo "Machine: $cpu, $(nproc) cores; rustc $(rustc --version | awk '{print $2}'), node $(node --version)."
   echo "Command: \`scripts/bench.sh\` (codes and cli; \`scripts/bench.sh all\` also runs qr and vault)."
-  echo "Timings on this shared 2-core machine vary between runs (on 2026-11-22 the wasm codes ratio ranged 0.65-1.21"
+  echo "Timings on this shared 2-core machine vary between runs (on 2026-11-22 the wasm codes ratio ranged 0.65-1.14"
   echo "and the CLI ratio 0.80-1.44 over several runs); only ratios within one run are compared."
   if [ -f target/bench/codes-native.json ] && [ -f target/bench/codes-wasm.json ]; then
     native="$(cat target/bench/codes-native.json)"; wasm="$(cat target/bench/codes-wasm.json)"
