@@ -211,40 +211,9 @@ fn data_parameter(uri: &str) -> Result<Vec<u8>, MigrationError> {
     let raw = data
         .filter(|d| !d.is_empty())
         .ok_or(MigrationError::MissingData)?;
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' => {
-                let hex = bytes
-                    .get(i + 1..i + 3)
-                    .ok_or(MigrationError::InvalidBase64)?;
-                let hi = hex_value(hex[0]).ok_or(MigrationError::InvalidBase64)?;
-                let lo = hex_value(hex[1]).ok_or(MigrationError::InvalidBase64)?;
-                out.push(hi << 4 | lo);
-                i += 3;
-            }
-            b' ' => {
-                out.push(b'+');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn hex_value(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
+    // A space is a `+` that a URL decoder turned into a space (the "plus problem").
+    let literal = |b| if b == b' ' { b'+' } else { b };
+    crate::uri::percent_decode_bytes(raw.as_bytes(), literal).ok_or(MigrationError::InvalidBase64)
 }
 
 /// Decodes base64, standard or URL-safe alphabet, padding optional (but only at the end).

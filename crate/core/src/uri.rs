@@ -348,28 +348,27 @@ fn decode_number<T: core::str::FromStr>(
 /// Percent-decodes `input` into UTF-8; `plus_is_space` applies form decoding. `None` on a bad escape
 /// or invalid UTF-8.
 fn percent_decode(input: &str, plus_is_space: bool) -> Option<String> {
-    let bytes = input.as_bytes();
+    let literal = |b| if plus_is_space && b == b'+' { b' ' } else { b };
+    String::from_utf8(percent_decode_bytes(input.as_bytes(), literal)?).ok()
+}
+
+/// Percent-decodes `bytes`, passing every byte outside an escape through `literal`. `None` on a bad
+/// escape. Shared with the migration decoder, which maps literal bytes its own way.
+pub(crate) fn percent_decode_bytes(bytes: &[u8], literal: impl Fn(u8) -> u8) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        match bytes[i] {
-            b'%' => {
-                let hi = hex_value(*bytes.get(i + 1)?)?;
-                let lo = hex_value(*bytes.get(i + 2)?)?;
-                out.push(hi << 4 | lo);
-                i += 3;
-            }
-            b'+' if plus_is_space => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
+        if bytes[i] == b'%' {
+            let hi = hex_value(*bytes.get(i + 1)?)?;
+            let lo = hex_value(*bytes.get(i + 2)?)?;
+            out.push(hi << 4 | lo);
+            i += 3;
+        } else {
+            out.push(literal(bytes[i]));
+            i += 1;
         }
     }
-    String::from_utf8(out).ok()
+    Some(out)
 }
 
 fn hex_value(c: u8) -> Option<u8> {
