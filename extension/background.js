@@ -25,6 +25,9 @@ import { MSG } from './lib/messaging.js';
 import { hostOfUrl, siteMatches } from './lib/site.js';
 import { fillCode } from './content/fill.js';
 import { isOwnPage } from './lib/trust.js';
+import { CodedError, codeOf } from './worker/errors.js';
+import { handlerFor } from './worker/registry.js';
+// Feature modules: each registers its requests (worker/registry.js).
 
 const LEGACY_KEY = 'accounts';
 const POINTER_KEY = 'vault.current';
@@ -39,22 +42,6 @@ const AUTOLOCK_CHOICES = [0, 1, 5, 15, 30, 60, 240];
 // pause inside a save ('afterGeneration' or 'afterPointer') so a test can stop the worker there.
 const TEST_ITERATIONS_KEY = 'test.iterations';
 const TEST_SAVE_PAUSE_KEY = 'test.savePause';
-
-/** An error with a stable code for the answer (codes of the core arrive as TesseraError). */
-class CodedError extends Error {
-  constructor(code) {
-    super(code);
-    this.name = 'CodedError';
-    this.code = code;
-  }
-}
-
-function codeOf(error) {
-  if ((error?.name === 'TesseraError' || error instanceof CodedError) && typeof error.code === 'string') {
-    return error.code;
-  }
-  return 'generic';
-}
 
 // ---- Listeners (synchronous, top level) --------------------------------------------------------
 
@@ -460,10 +447,34 @@ async function handle(message) {
       if (!TEST_BUILD) throw new CodedError('unknown_message');
       await onIdleState(message.state);
       return { ok: true };
-    default:
-      throw new CodedError('unknown_message');
+    default: {
+      const handler = handlerFor(message?.type);
+      if (!handler) throw new CodedError('unknown_message');
+      return handler(message, CONTEXT);
+    }
   }
 }
+
+/**
+ * What a feature module's handler gets (worker/registry.js): the vault's functions, so that every
+ * module reads and writes the vault the same way: one writer, one write chain.
+ */
+const CONTEXT = Object.freeze({
+  /** The open vault's VaultHandle, or CodedError vault_locked. */
+  openVault,
+  /** mutate(change, after?): runs change(handle) in the write chain and saves the vault. */
+  mutate,
+  /** serialized(task): runs task in the write chain (reads that must not interleave with writes). */
+  serialized,
+  /** current(): { handle } or { locked: true, sealed, … } as storage holds it now. */
+  current,
+  /** checkPassword(handle, password): CodedError/TesseraError unless it is the vault's password. */
+  checkPassword,
+  /** openWithPassword(sealed, password, device): a VaultHandle for another sealed vault. */
+  openWithPassword,
+  /** The wasm module's exports are imported by each module itself; `ready` resolves once it is loaded. */
+  ready,
+});
 
 function status() {
   return serialized(async () => {
