@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use qrcode::{Color, EcLevel, QrCode};
+use tessera_core::qr_encode::{self, QrMatrix, QUIET_ZONE as QUIET};
 use tessera_core::{otp, uri, Account, Algorithm, OtpType, Secret};
 
 /// Why a developer command failed: one line on standard error, exit status 2.
@@ -127,51 +127,33 @@ pub fn new(args: &[&str]) -> Result<String, DevError> {
     let uri = uri::write(&account);
     let mut out = format!("{uri}\n");
     if let Some(target) = opt(&opts, "--qr") {
-        let code = QrCode::with_error_correction_level(uri.as_bytes(), EcLevel::M)?;
-        let size = code.width();
-        let dark: Vec<bool> = code
-            .to_colors()
-            .into_iter()
-            .map(|c| c == Color::Dark)
-            .collect();
+        let code = qr_encode::encode(uri.as_bytes())?;
         match target {
-            "-" => out.push_str(&terminal(&dark, size)),
+            "-" => out.push_str(&terminal(&code)),
             file if file.to_ascii_lowercase().ends_with(".svg") => {
-                std::fs::write(file, svg(&dark, size))?
+                std::fs::write(file, svg(&code))?
             }
-            file if file.to_ascii_lowercase().ends_with(".png") => png(&dark, size).save(file)?,
+            file if file.to_ascii_lowercase().ends_with(".png") => png(&code).save(file)?,
             _ => return fail("--qr must name a .png or .svg file, or - for the terminal"),
         }
     }
     Ok(out)
 }
 
-/// Quiet zone around a rendered code, in modules (ISO/IEC 18004 asks for 4).
-const QUIET: usize = 4;
-
-fn module(dark: &[bool], size: usize, x: isize, y: isize) -> bool {
-    x >= 0
-        && y >= 0
-        && (x as usize) < size
-        && (y as usize) < size
-        && dark[y as usize * size + x as usize]
-}
-
 /// Unicode half blocks: two rows of modules per line of text, dark modules as spaces on light.
-fn terminal(dark: &[bool], size: usize) -> String {
+fn terminal(code: &QrMatrix) -> String {
+    let size = code.size();
     let q = QUIET as isize;
     let mut out = String::new();
     let mut y = -q;
     while y < size as isize + q {
         for x in -q..size as isize + q {
-            out.push(
-                match (module(dark, size, x, y), module(dark, size, x, y + 1)) {
-                    (false, false) => '█',
-                    (true, false) => '▄',
-                    (false, true) => '▀',
-                    (true, true) => ' ',
-                },
-            );
+            out.push(match (code.is_dark(x, y), code.is_dark(x, y + 1)) {
+                (false, false) => '█',
+                (true, false) => '▄',
+                (false, true) => '▀',
+                (true, true) => ' ',
+            });
         }
         out.push('\n');
         y += 2;
@@ -179,12 +161,13 @@ fn terminal(dark: &[bool], size: usize) -> String {
     out
 }
 
-fn svg(dark: &[bool], size: usize) -> String {
+fn svg(code: &QrMatrix) -> String {
+    let size = code.size();
     let total = size + 2 * QUIET;
     let mut path = String::new();
     for y in 0..size {
         for x in 0..size {
-            if dark[y * size + x] {
+            if code.is_dark(x as isize, y as isize) {
                 path.push_str(&format!("M{},{}h1v1h-1z", x + QUIET, y + QUIET));
             }
         }
@@ -200,12 +183,12 @@ fn svg(dark: &[bool], size: usize) -> String {
 /// Pixels per module in PNG output: comfortable for a phone camera held at a screen.
 const PNG_SCALE: usize = 8;
 
-fn png(dark: &[bool], size: usize) -> image::GrayImage {
-    let total = ((size + 2 * QUIET) * PNG_SCALE) as u32;
+fn png(code: &QrMatrix) -> image::GrayImage {
+    let total = ((code.size() + 2 * QUIET) * PNG_SCALE) as u32;
     image::GrayImage::from_fn(total, total, |px, py| {
         let x = px as isize / PNG_SCALE as isize - QUIET as isize;
         let y = py as isize / PNG_SCALE as isize - QUIET as isize;
-        image::Luma([if module(dark, size, x, y) { 0 } else { 255 }])
+        image::Luma([if code.is_dark(x, y) { 0 } else { 255 }])
     })
 }
 

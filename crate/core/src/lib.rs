@@ -8,6 +8,7 @@ pub mod import;
 pub mod migration;
 pub mod otp;
 pub mod qr;
+pub mod qr_encode;
 pub mod secret;
 pub mod uri;
 pub mod vault;

@@ -21,6 +21,7 @@ use tessera_core::otp::{self, Code};
 use tessera_core::secret::DEFAULT_GENERATED_BYTES;
 use tessera_core::{uri, Account, Algorithm, OtpType, Secret};
 use wasm_bindgen::prelude::*;
+mod qr_encode;
 pub mod vault;
 
 /// Why a value handed over from JavaScript could not be converted. These are the binding's own
@@ -105,7 +106,8 @@ coded!(
     tessera_core::SecretError,
     tessera_core::OtpError,
     tessera_core::uri::UriError,
-    tessera_core::migration::MigrationError
+    tessera_core::migration::MigrationError,
+    tessera_core::qr_encode::QrEncodeError
 );
 
 /// Why an [`AccountJs`] is not an [`Account`].
@@ -136,7 +138,7 @@ impl Coded for ConvertError {
 }
 
 /// The JavaScript `Error` for a core error: `name` "TesseraError", `code`, `message`.
-fn js_error(e: &impl Coded) -> JsValue {
+pub(crate) fn js_error(e: &impl Coded) -> JsValue {
     let error = js_sys::Error::new(&e.to_string());
     error.set_name("TesseraError");
     // Setting a property on a fresh Error object cannot fail.
