@@ -3,6 +3,9 @@
 // with the accounts live in the vault.
 import { api } from '../compat.js';
 
+/** The farthest developer mode's time travel goes, in steps either way (a day of 30 s steps). */
+export const MAX_TIME_TRAVEL_STEPS = 2880;
+
 /** Each preference with its default and a check of stored values. */
 export const SETTINGS = Object.freeze({
   /** 'system' | 'light' | 'dark' */
@@ -17,6 +20,12 @@ export const SETTINGS = Object.freeze({
   clockOffsetMs: { initial: 0, valid: (v) => Number.isInteger(v) && Math.abs(v) <= 86_400_000 },
   /** Developer mode (issue 12): steps, neighbouring codes, time travel. */
   developerMode: { initial: false, valid: (v) => typeof v === 'boolean' },
+  /**
+   * Developer mode's time travel: every code in the popup is shown this many of its own steps
+   * (periods, or HOTP counters ahead) away from now; 0 is off. Applies only while developerMode
+   * is on, and the popup marks it while it is not 0.
+   */
+  timeTravelSteps: { initial: 0, valid: (v) => Number.isInteger(v) && Math.abs(v) <= MAX_TIME_TRAVEL_STEPS },
 });
 
 const key = (name) => `settings.${name}`;
