@@ -103,15 +103,20 @@ export const CHROMIUM = '/usr/bin/chromium';
 
 /**
  * Headless Chromium with one unpacked extension (flags from shared/recipes/BROWSER-TESTS.md) and a
- * fresh profile. Returns { ctx, extensionId, page, close }.
+ * fresh profile. Returns { ctx, extensionId, page, close }. Options: `lang` (the UI language,
+ * default en-US; other languages need their locale .pak, Debian's chromium-l10n) and `args` (more
+ * Chromium flags, e.g. --ignore-certificate-errors for the https fixture server).
  */
-export async function launchChromium(extensionDir) {
+export async function launchChromium(extensionDir, { lang = 'en-US', args = [] } = {}) {
   const { chromium } = await import('playwright-core');
   const os = await import('node:os');
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-chromium-'));
   const ctx = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
+    // On Linux, --lang alone sets the extension's messages but not i18n.getUILanguage() or
+    // navigator.language; LANGUAGE sets all three.
+    ...(lang === 'en-US' ? {} : { env: { ...process.env, LANGUAGE: lang } }),
     args: [
       `--disable-extensions-except=${extensionDir}`,
       `--load-extension=${extensionDir}`,
@@ -121,7 +126,8 @@ export async function launchChromium(extensionDir) {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
-      '--lang=en-US',
+      `--lang=${lang}`,
+      ...args,
     ],
   });
   let [sw] = ctx.serviceWorkers();
