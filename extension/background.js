@@ -22,12 +22,11 @@ import { fromBase64, fromHex, toBase64, toHex } from './lib/bytes.js';
 import { loadClock, now } from './lib/clock.js';
 import { PBKDF2_ITERATIONS, derivePasswordBits, newSalt } from './lib/kdf.js';
 import { MSG } from './lib/messaging.js';
-import { hostOfUrl, siteMatches } from './lib/site.js';
-import { fillCode } from './content/fill.js';
 import { isOwnPage } from './lib/trust.js';
 import { CodedError, codeOf } from './worker/errors.js';
 import { handlerFor } from './worker/registry.js';
 // Feature modules: each registers its requests (worker/registry.js).
+import { provideContext } from './worker/fill.js';
 
 const LEGACY_KEY = 'accounts';
 const POINTER_KEY = 'vault.current';
@@ -421,8 +420,6 @@ async function handle(message) {
       return add(message.account);
     case MSG.COUNT:
       return serialized(async () => ({ ok: true, count: (await openVault()).count() }));
-    case MSG.FILL:
-      return fill(message.id, message.tabId);
     case MSG.UPDATE:
       return update(message.id, message.details);
     case MSG.STATUS:
@@ -475,6 +472,8 @@ const CONTEXT = Object.freeze({
   /** The wasm module's exports are imported by each module itself; `ready` resolves once it is loaded. */
   ready,
 });
+// Autofill's menu and shortcut listeners are not messages: they get the same context this way.
+provideContext(CONTEXT);
 
 function status() {
   return serialized(async () => {
@@ -528,39 +527,4 @@ async function update(id, details) {
     handle.updateDetails(id, details, now());
     return { ok: true };
   });
-}
-
-// ---- Filling a code into a tab (issue 8, first slice) --------------------------------------------
-
-/**
- * Fills account `id`'s current code into tab `tabId` when the tab's host is one of the account's
- * sites or a subdomain of one (lib/site.js; registrable-domain matching is issue 8's). Otherwise
- * `fill_site_mismatch`, and nothing is injected. Only the code reaches the page: content/fill.js
- * runs in the content scripts' isolated world and refuses when the frame's host is no longer the
- * one checked here (the tab navigated in between).
- */
-async function fill(id, tabId) {
-  if (typeof id !== 'string' || !Number.isInteger(tabId) || tabId < 0) throw new CodedError('fill_invalid');
-  await loadClock();
-  const account = await serialized(async () => (await openVault()).list(now()).find((a) => a.id === id));
-  if (!account) throw new CodedError('account_not_found');
-  if (account.error) throw new CodedError(account.error);
-  let tab;
-  try {
-    tab = await api.tabs.get(tabId);
-  } catch {
-    throw new CodedError('fill_failed');
-  }
-  const host = hostOfUrl(tab?.url);
-  if (!host || !siteMatches(host, account.sites)) throw new CodedError('fill_site_mismatch');
-  let results;
-  try {
-    results = await api.scripting.executeScript({ target: { tabId }, func: fillCode, args: [account.code, host] });
-  } catch {
-    throw new CodedError('fill_failed');
-  }
-  const result = results?.[0]?.result;
-  if (result?.reason === 'host_changed') throw new CodedError('fill_site_mismatch');
-  if (!result?.filled) throw new CodedError('fill_no_field');
-  return { ok: true, host };
 }

@@ -23,10 +23,10 @@ describe('content script: finding the code field', { skip: !fs.existsSync(CHROMI
 
   /** Puts `html` in a fresh form, runs fillCode('123456'), returns {result, values by id}. */
   async function fill(html, host = '127.0.0.1') {
-    return page.evaluate(([html, source, host]) => {
+    return page.evaluate(async ([html, source, host]) => {
       document.body.innerHTML = `<form>${html}</form>`;
       const fillCode = new Function(`${source}; return fillCode;`)();
-      const result = fillCode('123456', host);
+      const result = await fillCode('123456', host);
       const values = Object.fromEntries([...document.querySelectorAll('input')].map((el) => [el.id, el.value]));
       return { result, values };
     }, [html, source, host]);

@@ -111,7 +111,8 @@ describe('Chromium: fill the code into the tab on a tile click', { skip: !fs.exi
     const id = list.accounts.find((a) => a.issuer === 'Elsewhere').id;
     assert.deepEqual(list.accounts.find((a) => a.issuer === 'Elsewhere').sites, ['example.com']);
     const answer = await popup.evaluate((m) => chrome.runtime.sendMessage(m), { type: 'accounts.fill', id, tabId });
-    assert.deepEqual(answer, { ok: false, error: { code: 'fill_site_mismatch' } });
+    // The answer names the page's host, for a "Fill into <domain>" confirmation.
+    assert.deepEqual(answer, { ok: false, error: { code: 'fill_site_mismatch' }, host: '127.0.0.1' });
     assert.equal(await otp(), '');
   });
 });
