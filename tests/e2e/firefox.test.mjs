@@ -3,36 +3,17 @@
 // account added through its form (HOTP needs no clock, so no test hook is involved).
 // Skips only when Firefox or geckodriver is not installed.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Builder, By, until as seleniumUntil } from 'selenium-webdriver';
-import firefox from 'selenium-webdriver/firefox.js';
-import { POPUP_PATH, RFC4226, dist, message, requireBuild, until } from './helpers.mjs';
+import { By, until as seleniumUntil } from 'selenium-webdriver';
+import { POPUP_PATH, RFC4226, dist, firefoxMissing, launchFirefox, message, requireBuild, until } from './helpers.mjs';
 
-const FIREFOX = ['/usr/bin/firefox-esr', '/usr/bin/firefox'].find((f) => fs.existsSync(f));
-const GECKODRIVER = path.join(os.homedir(), '.cargo/bin/geckodriver');
-const GECKO_ID = 'tessera@tessera-auth.org';
 const UUID = '11111111-2222-4333-8444-555555555555';
 
-const missing = !FIREFOX
-  ? 'Firefox not installed (/usr/bin/firefox-esr or /usr/bin/firefox)'
-  : !fs.existsSync(GECKODRIVER) && `geckodriver not installed at ${GECKODRIVER} (cargo install geckodriver)`;
-
-describe('Firefox: shipped build', { skip: missing || false }, () => {
+describe('Firefox: shipped build', { skip: firefoxMissing || false }, () => {
   let driver;
 
   before(async () => {
-    const ext = requireBuild(dist('firefox'));
-    const options = new firefox.Options()
-      .setBinary(FIREFOX)
-      .addArguments('-headless')
-      .setPreference('intl.locale.requested', 'en-US')
-      .setPreference('extensions.webextensions.uuids', JSON.stringify({ [GECKO_ID]: UUID }));
-    const service = new firefox.ServiceBuilder(GECKODRIVER).addArguments('--allow-system-access');
-    driver = await new Builder().forBrowser('firefox').setFirefoxOptions(options).setFirefoxService(service).build();
-    await driver.installAddon(ext, true);
+    driver = await launchFirefox(requireBuild(dist('firefox')), UUID);
   });
 
   after(async () => {

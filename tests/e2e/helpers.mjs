@@ -144,3 +144,32 @@ export async function launchChromium(extensionDir, { lang = 'en-US', args = [] }
     },
   };
 }
+
+export const FIREFOX = ['/usr/bin/firefox-esr', '/usr/bin/firefox'].find((f) => fs.existsSync(f));
+export const GECKODRIVER = path.join(process.env.HOME ?? '', '.cargo/bin/geckodriver');
+const GECKO_ID = 'tessera@tessera-auth.org';
+
+/** Why Firefox tests cannot run here (a skip reason), or false. */
+export const firefoxMissing = !FIREFOX
+  ? 'Firefox not installed (/usr/bin/firefox-esr or /usr/bin/firefox)'
+  : !fs.existsSync(GECKODRIVER) && `geckodriver not installed at ${GECKODRIVER} (cargo install geckodriver)`;
+
+/**
+ * Headless Firefox (selenium-webdriver + geckodriver) with the extension in `extensionDir`
+ * installed as a temporary add-on under the fixed internal `uuid` (so its pages are
+ * moz-extension://<uuid>/…). Returns the WebDriver.
+ */
+export async function launchFirefox(extensionDir, uuid) {
+  const { Builder } = await import('selenium-webdriver');
+  const { default: firefox } = await import('selenium-webdriver/firefox.js');
+  const options = new firefox.Options()
+    .setBinary(FIREFOX)
+    .addArguments('-headless')
+    .setPreference('intl.locale.requested', 'en-US')
+    .setPreference('extensions.webextensions.uuids', JSON.stringify({ [GECKO_ID]: uuid }));
+  const service = new firefox.ServiceBuilder(GECKODRIVER).addArguments('--allow-system-access');
+  const driver = await new Builder().forBrowser('firefox').setFirefoxOptions(options).setFirefoxService(service).build();
+  await driver.manage().setTimeouts({ script: 30_000 });
+  await driver.installAddon(extensionDir, true);
+  return driver;
+}

@@ -4,25 +4,14 @@
 // one shows the RFC 4226 Appendix D code (HOTP needs no clock).
 // Skips only when Firefox or geckodriver is not installed.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Builder, By } from 'selenium-webdriver';
-import firefox from 'selenium-webdriver/firefox.js';
-import { OPTIONS_PATH, POPUP_PATH, RFC4226, dist, message, requireBuild, until } from './helpers.mjs';
+import { By } from 'selenium-webdriver';
+import { OPTIONS_PATH, POPUP_PATH, RFC4226, dist, firefoxMissing, launchFirefox, message, requireBuild, until } from './helpers.mjs';
 
-const FIREFOX = ['/usr/bin/firefox-esr', '/usr/bin/firefox'].find((f) => fs.existsSync(f));
-const GECKODRIVER = path.join(os.homedir(), '.cargo/bin/geckodriver');
-const GECKO_ID = 'tessera@tessera-auth.org';
 const UUID = '11111111-2222-4333-8444-666666666666';
 const PASSWORD = 'correct horse battery staple';
 
-const missing = !FIREFOX
-  ? 'Firefox not installed (/usr/bin/firefox-esr or /usr/bin/firefox)'
-  : !fs.existsSync(GECKODRIVER) && `geckodriver not installed at ${GECKODRIVER} (cargo install geckodriver)`;
-
-describe('Firefox: the encrypted vault (shipped build)', { skip: missing || false }, () => {
+describe('Firefox: the encrypted vault (shipped build)', { skip: firefoxMissing || false }, () => {
   let driver;
   const text = async (selector) => (await driver.findElement(By.css(selector))).getAttribute('textContent');
   const visible = async (selector) => (await driver.findElement(By.css(selector))).isDisplayed();
@@ -36,16 +25,7 @@ describe('Firefox: the encrypted vault (shipped build)', { skip: missing || fals
   const send = (msg) => driver.executeAsyncScript('const done = arguments[arguments.length - 1]; browser.runtime.sendMessage(arguments[0]).then(done, (e) => done({ thrown: String(e) }));', msg);
 
   before(async () => {
-    const ext = requireBuild(dist('firefox'));
-    const options = new firefox.Options()
-      .setBinary(FIREFOX)
-      .addArguments('-headless')
-      .setPreference('intl.locale.requested', 'en-US')
-      .setPreference('extensions.webextensions.uuids', JSON.stringify({ [GECKO_ID]: UUID }));
-    const service = new firefox.ServiceBuilder(GECKODRIVER).addArguments('--allow-system-access');
-    driver = await new Builder().forBrowser('firefox').setFirefoxOptions(options).setFirefoxService(service).build();
-    await driver.manage().setTimeouts({ script: 30_000 });
-    await driver.installAddon(ext, true);
+    driver = await launchFirefox(requireBuild(dist('firefox')), UUID);
   });
 
   after(async () => {
