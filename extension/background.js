@@ -27,6 +27,7 @@ import { CodedError, codeOf } from './worker/errors.js';
 import { handlerFor } from './worker/registry.js';
 // Feature modules: each registers its requests (worker/registry.js).
 import { provideContext } from './worker/fill.js';
+import './worker/import.js';
 
 const LEGACY_KEY = 'accounts';
 const POINTER_KEY = 'vault.current';

@@ -30,6 +30,10 @@ export const MSG = Object.freeze({
   EXPORT: 'vault.export',
   /** { data, password } → { ok, added: [id], unchanged, conflicts: [{ id, type, current, imported }] } */
   IMPORT: 'vault.import',
+  /** Import (worker/import.js). { name, data (base64), password? } → { ok, name, format, added: [{ issuer, account }],
+   *  duplicates: [{ issuer, account }], skipped: [{ issuer, account, reason }] }; errors import_password_required
+   *  (ask for the password), import_decrypt (wrong password: nothing imported), import_is_tessera_backup, … */
+  IMPORT_FILE: 'import.file',
 });
 
 /** An error answer from the background, with its code. */

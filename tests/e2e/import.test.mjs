@@ -1,0 +1,258 @@
+// Import through the options page (issue 10), in the real extension (dist/chrome-test) in headless
+// Chromium: an encrypted Aegis vault from the shared corpus is chosen with the file picker, a wrong
+// password is refused and imports nothing, the right one imports every entry, and the popup then
+// shows the codes. Truth is independent of our code: this file decrypts the Aegis vault itself with
+// node:crypto (scrypt key slot, AES-256-GCM, as Aegis documents its format) and computes every code
+// with node:crypto's HMAC (RFC 4226/6238 truncation, Steam's alphabet). Importing the same file again,
+// and dropping Aegis's plain export of the same accounts on the section, report duplicates and add
+// nothing.
+// Needs `scripts/build.sh --test`. Skips when /usr/bin/chromium or the corpus is absent.
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CHROMIUM, CORPORA, OPTIONS_PATH, POPUP_PATH, dist, launchChromium, message, requireBuild, until } from './helpers.mjs';
+
+const AEGIS = path.join(CORPORA, 'importers/aegis');
+const ENCRYPTED = path.join(AEGIS, 'files/aegis_encrypted.json');
+const PLAIN = path.join(AEGIS, 'files/aegis_plain.json');
+const EXPECTED = path.join(AEGIS, 'expected.json');
+/** 2026-11-22T00:00:07Z: any fixed time works; the codes below are computed for it. */
+const TIME_MS = 1_795_305_607_000;
+
+const skip = !fs.existsSync(CHROMIUM)
+  ? `Chromium not installed at ${CHROMIUM}`
+  : ![ENCRYPTED, PLAIN, EXPECTED].every((f) => fs.existsSync(f)) && `the importer corpus is absent (${AEGIS})`;
+
+// ---- The independent truth -----------------------------------------------------------------------
+
+/** RFC 4648 base32 (upper case, padding optional) to bytes. */
+function base32(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const c of text.replace(/=+$/, '').toUpperCase()) {
+    const i = alphabet.indexOf(c);
+    if (i < 0) throw new Error('not base32');
+    value = (value << 5) | i;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** RFC 4226 dynamic truncation of HMAC(secret, counter) as a 31-bit number. */
+function truncated(secret, counter, algorithm) {
+  const message = Buffer.alloc(8);
+  message.writeBigUInt64BE(BigInt(counter));
+  const mac = crypto.createHmac(algorithm.toLowerCase(), secret).update(message).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  return mac.readUInt32BE(offset) & 0x7fffffff;
+}
+
+/** The code an Aegis entry shows at TIME_MS (HOTP: at its stored counter). */
+function expectedCode(entry) {
+  const { secret, algo, digits, period, counter } = entry.info;
+  const key = base32(secret);
+  if (entry.type === 'steam') {
+    const alphabet = '23456789BCDFGHJKMNPQRTVWXY';
+    let n = truncated(key, Math.floor(TIME_MS / 1000 / 30), 'SHA1');
+    let code = '';
+    for (let i = 0; i < 5; i++) {
+      code += alphabet[n % alphabet.length];
+      n = Math.floor(n / alphabet.length);
+    }
+    return code;
+  }
+  const moving = entry.type === 'hotp' ? counter : Math.floor(TIME_MS / 1000 / period);
+  return String(truncated(key, moving, algo) % 10 ** digits).padStart(digits, '0');
+}
+
+/** Opens an encrypted Aegis vault as Aegis documents it: scrypt password slot, AES-256-GCM. */
+function decryptAegis(file, password) {
+  const vault = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const open = (key, nonce, tag, data) => {
+    const d = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(nonce, 'hex'));
+    d.setAuthTag(Buffer.from(tag, 'hex'));
+    return Buffer.concat([d.update(data), d.final()]);
+  };
+  const slot = vault.header.slots.find((s) => s.type === 1);
+  const derived = crypto.scryptSync(Buffer.from(password, 'utf8'), Buffer.from(slot.salt, 'hex'), 32, {
+    N: slot.n,
+    r: slot.r,
+    p: slot.p,
+    maxmem: 256 * 1024 * 1024,
+  });
+  const master = open(derived, slot.key_params.nonce, slot.key_params.tag, Buffer.from(slot.key, 'hex'));
+  const { nonce, tag } = vault.header.params;
+  return JSON.parse(open(master, nonce, tag, Buffer.from(vault.db, 'base64')).toString('utf8'));
+}
+
+// ---- The browser -----------------------------------------------------------------------------------
+
+let browser;
+let page;
+let extensionId;
+const pageErrors = [];
+
+const send = (msg) => page.evaluate((m) => chrome.runtime.sendMessage(m), msg);
+const count = async () => (await send({ type: 'accounts.count' })).count;
+
+async function openOptions() {
+  await page.goto(`chrome-extension://${extensionId}/${OPTIONS_PATH}`);
+  await page.waitForSelector('#import-section:not([hidden])');
+}
+
+/** The newest file report: { name, summary, added, duplicates, skipped, error }. */
+function latestReport() {
+  return page.evaluate(() => {
+    const item = document.querySelector('#import-reports .import-report');
+    if (!item) return null;
+    const texts = (selector) => [...item.querySelectorAll(selector)].map((e) => e.textContent);
+    return {
+      name: item.querySelector('.file-name')?.textContent,
+      summary: item.querySelector('.summary')?.textContent ?? null,
+      added: texts('.added li'),
+      duplicates: texts('.duplicates li'),
+      skipped: texts('.skipped li'),
+      error: item.querySelector('.error')?.textContent ?? null,
+      reports: document.querySelectorAll('#import-reports .import-report').length,
+    };
+  });
+}
+
+async function waitForReport(reports, what) {
+  return until(latestReport, (r) => r && r.reports === reports && (r.summary !== null || r.error !== null), {
+    what,
+    timeout: 60_000,
+  });
+}
+
+async function waitForPrompt() {
+  await page.waitForSelector('#import-password-form:not([hidden])', { timeout: 30_000 });
+  assert.equal(
+    await page.textContent('#import-password-prompt'),
+    message('importPasswordPrompt', [path.basename(ENCRYPTED)]),
+  );
+}
+
+function readTiles() {
+  return page.$$eval('#accounts .tile', (tiles) =>
+    tiles.map((t) => ({
+      issuer: t.querySelector('.issuer').textContent,
+      account: t.querySelector('.account').textContent,
+      code: t.querySelector('.code').textContent.replace(/\s/g, ''),
+    })),
+  );
+}
+
+const labelOf = (e) => (e.issuer && e.name ? `${e.issuer} (${e.name})` : e.issuer || e.name);
+
+describe('Chromium: import from other authenticators through the options page', { skip }, () => {
+  let expected;
+  let entries;
+
+  before(async () => {
+    expected = JSON.parse(fs.readFileSync(EXPECTED, 'utf8'));
+    const password = expected.files['aegis_encrypted.json'].password;
+    entries = decryptAegis(ENCRYPTED, password).entries;
+    assert.ok(entries.length > 0, 'the corpus vault holds entries');
+    requireBuild(dist('chrome-test'));
+    browser = await launchChromium(dist('chrome-test'));
+    ({ page, extensionId } = browser);
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await openOptions();
+  });
+
+  after(async () => {
+    await browser?.close();
+    assert.deepEqual(pageErrors, [], 'no uncaught errors in the pages');
+  });
+
+  it('a wrong password is refused and imports nothing; skipping the file says so', async () => {
+    assert.equal(await count(), 0);
+    await page.setInputFiles('#import-files', ENCRYPTED);
+    await waitForPrompt();
+    await page.fill('#import-password', 'not the password');
+    await page.click('#import-password-submit');
+    await until(() => page.textContent('#import-password-error'), (t) => t === message('err_import_decrypt'), {
+      what: 'the wrong-password error',
+      timeout: 60_000,
+    });
+    assert.equal(await page.isVisible('#import-password-form'), true, 'asked again');
+    assert.equal(await page.inputValue('#import-password'), '', 'the password field is cleared');
+    await page.click('#import-password-cancel');
+    const report = await waitForReport(1, 'the report of the skipped file');
+    assert.equal(report.name, path.basename(ENCRYPTED));
+    assert.equal(report.error, message('importNoPassword'));
+    assert.equal(await count(), 0, 'nothing was imported');
+  });
+
+  it('the right password imports every entry, and the popup shows the codes computed independently', async () => {
+    await page.setInputFiles('#import-files', ENCRYPTED);
+    await waitForPrompt();
+    await page.fill('#import-password', expected.files['aegis_encrypted.json'].password);
+    await page.click('#import-password-submit');
+    const report = await waitForReport(2, 'the import report');
+    assert.equal(report.error, null);
+    assert.equal(report.summary, message('importSummary', ['Aegis', String(entries.length), '0', '0']));
+    assert.deepEqual([...report.added].sort(), entries.map(labelOf).sort());
+    assert.equal(await page.isHidden('#import-password-form'), true);
+    assert.equal(await page.textContent('#count'), String(entries.length));
+
+    await page.evaluate((ms) => chrome.storage.local.set({ 'test.clock': { ms, running: false, setAt: Date.now() } }), TIME_MS);
+    await page.goto(`chrome-extension://${extensionId}/${POPUP_PATH}`);
+    const tiles = await until(readTiles, (ts) => ts.length === entries.length, { what: 'a tile per imported entry' });
+    for (const entry of entries) {
+      const tile = tiles.find((t) => t.issuer === entry.issuer && t.account === entry.name);
+      assert.ok(tile, `a tile for ${labelOf(entry)}`);
+      assert.equal(tile.code, expectedCode(entry), `${entry.type} ${labelOf(entry)}`);
+    }
+    // The entries are the reference vectors Aegis's own tests check (expected.json), by secret.
+    for (const entry of entries) {
+      const vector = expected.vectors.find((v) => v.secret === entry.info.secret);
+      assert.ok(vector, `${labelOf(entry)} is one of the reference vectors`);
+      assert.equal(vector.type, entry.type);
+    }
+  });
+
+  it('importing the same file again reports every account as already present and adds nothing', async () => {
+    await openOptions();
+    await page.setInputFiles('#import-files', ENCRYPTED);
+    await waitForPrompt();
+    await page.fill('#import-password', expected.files['aegis_encrypted.json'].password);
+    await page.click('#import-password-submit');
+    const report = await waitForReport(1, 'the second import report');
+    assert.equal(report.summary, message('importSummary', ['Aegis', '0', String(entries.length), '0']));
+    assert.deepEqual(report.added, []);
+    assert.deepEqual([...report.duplicates].sort(), entries.map(labelOf).sort());
+    assert.equal(await count(), entries.length);
+  });
+
+  it('a file dropped on the section is imported: Aegis’s plain export of the same accounts adds nothing', async () => {
+    const name = path.basename(PLAIN);
+    const text = fs.readFileSync(PLAIN, 'utf8');
+    const before = (await latestReport()).reports;
+    await page.evaluate(
+      ([name, text]) => {
+        const data = new DataTransfer();
+        data.items.add(new File([text], name, { type: 'application/json' }));
+        const target = document.getElementById('import-drop');
+        for (const type of ['dragenter', 'dragover', 'drop']) {
+          target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));
+        }
+      },
+      [name, text],
+    );
+    const report = await waitForReport(before + 1, 'the report of the dropped file');
+    assert.equal(report.name, name);
+    const plain = JSON.parse(text).db.entries;
+    assert.equal(report.summary, message('importSummary', ['Aegis', '0', String(plain.length), '0']));
+    assert.equal(await count(), entries.length);
+  });
+});
