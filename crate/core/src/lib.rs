@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod base32;
+pub mod export;
 pub mod import;
 pub mod migration;
 pub mod otp;
