@@ -14,15 +14,17 @@
 // which no one on the network can alter). Any other http page always asks (see worker/fill.js).
 import { PSL } from './psl-data.js';
 
-let rules = null; // { exact: Set, wildcard: Set, exception: Set }, built on first use
+let rules = null; // { exact: Set, wildcard: Set, exception: Set, tlds: Set }, built on first use
 
 function table() {
   if (rules) return rules;
   const exact = new Set();
   const wildcard = new Set(); // 'x.y' for the rule '*.x.y'
   const exception = new Set(); // 'www.ck' for the rule '!www.ck'
+  const tlds = new Set(); // every top-level label the list names
   for (const line of PSL.split('\n')) {
     const [tld, rest] = line.split('\t');
+    tlds.add(tld);
     for (const r of rest.split(',')) {
       const rule = r === '' ? tld : `${r}.${tld}`;
       if (rule.startsWith('!')) exception.add(rule.slice(1));
@@ -30,7 +32,7 @@ function table() {
       else exact.add(rule);
     }
   }
-  rules = { exact, wildcard, exception };
+  rules = { exact, wildcard, exception, tlds };
   return rules;
 }
 
@@ -89,8 +91,8 @@ export function registrableDomain(value) {
   const host = normalizeHost(value);
   if (host === '') return '';
   if (host.startsWith('[') || IPV4.test(host)) return host;
-  // One label: `localhost` or an intranet name is its own site; a listed suffix (`com`) is none.
-  if (!host.includes('.')) return table().exact.has(host) ? '' : host;
+  // One label: `localhost` or an intranet name is its own site; a listed top-level label is none.
+  if (!host.includes('.')) return table().tlds.has(host) ? '' : host;
   if (host.split('.').some((label) => label === '')) return '';
   const suffix = publicSuffix(host);
   if (suffix === host) return '';
