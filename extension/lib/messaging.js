@@ -9,8 +9,11 @@ export const MSG = Object.freeze({
   ADD: 'accounts.add',
   /** → { ok, count } */
   COUNT: 'accounts.count',
-  /** { id, tabId } → { ok, host }: fills the code into the tab when its host is one of the account's
-   *  sites (or a subdomain); errors fill_site_mismatch (nothing injected), fill_no_field, fill_failed */
+  /** { id, tabId, frameId?, confirmedHost? } → { ok, host, frameId } (worker/fill.js): fills the code
+   *  into the frame with a code field whose registrable domain is one of the account's sites (https,
+   *  or http on this machine), or whose host is exactly confirmedHost (the user confirmed "Fill into
+   *  <host>"). Not filled: { ok: false, error: { code: fill_needs_confirmation | fill_site_mismatch },
+   *  host } (the host to name in a confirmation); errors fill_no_field, fill_failed, fill_invalid */
   FILL: 'accounts.fill',
   /** { id, details: {issuer, account, algorithm, digits, period, counter} } → { ok } (a conflict resolved) */
   UPDATE: 'accounts.update',
