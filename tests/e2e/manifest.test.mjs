@@ -1,5 +1,8 @@
 // The shipped manifests grant no host access and carry no key, and the shipped builds have the
-// test hooks off. Reads the root manifest and dist/chrome, dist/firefox (scripts/build.sh).
+// test hooks off. Manifest audit (issue 13, SECURITY.md): the CSP allows only packaged scripts and
+// wasm ('wasm-unsafe-eval', never 'unsafe-eval'), nothing is web-accessible or externally
+// connectable, no powerful permission is asked for, and the shipped files run no remote or inline
+// code. Reads the root manifest and dist/chrome, dist/firefox (scripts/build.sh).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -40,6 +43,66 @@ describe('shipped manifests', () => {
         manifest.content_security_policy?.extension_pages,
         "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
       );
+    });
+  }
+
+  // The rest of the manifest audit (issue 13): what the browser would let run, and who may reach us.
+  for (const [name, file] of shipped) {
+    it(`${name}: CSP allows only our own scripts and wasm (no unsafe-eval, no remote sources)`, () => {
+      const manifest = JSON.parse(fs.readFileSync(file(), 'utf8'));
+      const csp = manifest.content_security_policy ?? {};
+      assert.equal(typeof csp, 'object', 'an MV3 CSP object, not an MV2 string');
+      for (const [key, policy] of Object.entries(csp)) {
+        const directives = Object.fromEntries(policy.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([k, ...v]) => [k, v]));
+        assert.deepEqual(directives['script-src'], ["'self'", "'wasm-unsafe-eval'"], `${key} script-src`);
+        assert.doesNotMatch(policy, /'unsafe-eval'|'unsafe-inline'|https?:|\*/, `${key}: ${policy}`);
+      }
+    });
+
+    it(`${name}: no web_accessible_resources, externally_connectable or powerful permissions`, () => {
+      const manifest = JSON.parse(fs.readFileSync(file(), 'utf8'));
+      // No page can load or frame our files (fingerprinting, clickjacking of our UI), and no page or
+      // other extension can message us (runtime.onMessageExternal is never listened to either).
+      assert.equal('web_accessible_resources' in manifest, false, JSON.stringify(manifest.web_accessible_resources));
+      assert.equal('externally_connectable' in manifest, false);
+      assert.equal('content_scripts' in manifest, false, 'content scripts are injected on demand only');
+      assert.equal('sandbox' in manifest, false);
+      assert.equal('update_url' in manifest, false, 'updates come from the store only');
+      // Permissions that would read browsing data or other sites' traffic: none is needed.
+      const powerful = ['tabs', 'webRequest', 'webRequestBlocking', 'webNavigation', 'cookies', 'history', 'bookmarks', 'downloads',
+        'management', 'nativeMessaging', 'debugger', 'clipboardRead', 'declarativeNetRequest', 'declarativeNetRequestWithHostAccess',
+        'proxy', 'privacy', 'browsingData', 'topSites', 'pageCapture', 'tabCapture', 'desktopCapture', 'identity', 'geolocation'];
+      const asked = [...(manifest.permissions ?? []), ...(manifest.optional_permissions ?? [])];
+      assert.deepEqual(asked.filter((p) => powerful.includes(p)), []);
+    });
+  }
+
+  for (const build of ['chrome', 'firefox']) {
+    it(`dist/${build} runs no remote or inline code (scripts are packaged files, imports relative)`, () => {
+      const dir = requireBuild(dist(build));
+      const files = fs.readdirSync(dir, { recursive: true }).map(String);
+      const html = files.filter((f) => f.endsWith('.html'));
+      const js = files.filter((f) => f.endsWith('.js') || f.endsWith('.mjs'));
+      assert.ok(html.length >= 2 && js.length >= 5, `found the pages and scripts of dist/${build}`);
+      for (const f of html) {
+        const text = fs.readFileSync(path.join(dir, f), 'utf8');
+        for (const [tag, attrs, body] of text.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
+          const src = /\bsrc="([^"]+)"/.exec(attrs)?.[1];
+          assert.ok(src, `${f}: inline script ${tag.slice(0, 80)}`);
+          assert.equal(body.trim(), '', `${f}: inline script body`);
+          assert.doesNotMatch(src, /^[a-z]+:|^\/\//i, `${f}: remote script ${src}`);
+          assert.ok(fs.existsSync(path.join(dir, path.dirname(f), src)), `${f}: ${src} is packaged`);
+        }
+        assert.doesNotMatch(text, /\son[a-z]+="/i, `${f}: inline event handler`);
+        assert.doesNotMatch(text, /<(iframe|object|embed)\b[^>]*\bsrc="(https?:)?\/\//i, `${f}: remote frame`);
+      }
+      for (const f of js) {
+        const text = fs.readFileSync(path.join(dir, f), 'utf8');
+        assert.doesNotMatch(text, /\beval\(|new Function\(|importScripts\(|\bimport\(/, `${f}: eval, Function, importScripts or dynamic import`);
+        for (const [, spec] of text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s*'([^']+)'|^\s*import\s*'([^']+)'/gm)) {
+          if (spec) assert.match(spec, /^\.\.?\//, `${f}: import of ${spec}`);
+        }
+      }
     });
   }
 
