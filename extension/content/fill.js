@@ -4,9 +4,9 @@
 // to chrome.scripting.executeScript. The function is serialized into the page, so it is
 // self-contained (no imports, no outer variables), and runs in the content scripts' isolated world.
 //   fillCode(null)                          probe: { url, found } (nothing of any account is passed)
-//   fillCode(code, expectedHost, { waitMs }) fill: { filled: true } or { filled: false, reason }
+//   fillCode(code, expectedHost, { waitMs, protocol }) fill: { filled: true } or { filled: false, reason }
 // The page receives the code and nothing else. The fill refuses (`host_changed`) when the frame is
-// no longer on the host the worker checked.
+// no longer on the host (and scheme) the worker checked.
 //
 // Finding the field, best first:
 //  1. autocomplete="one-time-code";
@@ -29,7 +29,9 @@ export async function fillCode(code, expectedHost, options) {
   if (!probing && (typeof code !== 'string' || !/^[0-9A-Za-z]{4,10}$/.test(code))) return { filled: false, reason: 'bad_code' };
   const waitMs = Math.min(Math.max(Number(options?.waitMs) || 0, 0), 15000);
   // Same normalization as lib/site.js hostOfUrl (lower case, no trailing dot).
-  const hostNow = () => location.hostname.toLowerCase().replace(/\.$/, '');
+  // The scheme too: an https page that went to http on the same host is not what was checked.
+  const hostNow = () =>
+    options?.protocol && location.protocol !== options.protocol ? '' : location.hostname.toLowerCase().replace(/\.$/, '');
 
   const TYPES = new Set(['text', 'number', 'tel', '']);
   const HINT =

@@ -156,7 +156,8 @@ async function fill(message, ctx) {
   const chosen = allowed.find((f) => f.found) ?? allowed.find((f) => f.frameId === first);
   if (!chosen) throw new CodedError('fill_no_field');
 
-  const results = await inject({ tabId, frameIds: [chosen.frameId] }, [account.code, chosen.host, { waitMs: FIELD_WAIT_MS }]);
+  const protocol = new URL(chosen.url).protocol;
+  const results = await inject({ tabId, frameIds: [chosen.frameId] }, [account.code, chosen.host, { waitMs: FIELD_WAIT_MS, protocol }]);
   if (!results) throw new CodedError('fill_failed');
   const result = results[0]?.result;
   if (result?.reason === 'host_changed') throw new CodedError('fill_site_mismatch');

@@ -21,15 +21,15 @@ describe('content script: finding the code field', { skip: !fs.existsSync(CHROMI
   });
   after(async () => { await browser?.close(); await server?.close(); });
 
-  /** Puts `html` in a fresh form, runs fillCode('123456'), returns {result, values by id}. */
-  async function fill(html, host = '127.0.0.1') {
-    return page.evaluate(async ([html, source, host]) => {
+  /** Puts `html` in a fresh form, runs fillCode(code), returns {result, values by id}. */
+  async function fill(html, host = '127.0.0.1', code = '123456', options = undefined) {
+    return page.evaluate(async ([html, source, host, code, options]) => {
       document.body.innerHTML = `<form>${html}</form>`;
       const fillCode = new Function(`${source}; return fillCode;`)();
-      const result = await fillCode('123456', host);
+      const result = await fillCode(code, host, options);
       const values = Object.fromEntries([...document.querySelectorAll('input')].map((el) => [el.id, el.value]));
       return { result, values };
-    }, [html, source, host]);
+    }, [html, source, host, code, options]);
   }
 
   it('prefers autocomplete="one-time-code" over a field named like a code', async () => {
@@ -58,6 +58,52 @@ describe('content script: finding the code field', { skip: !fs.existsSync(CHROMI
 
   it('refuses when the page is not on the host the worker checked', async () => {
     const { result, values } = await fill('<input id="otp" autocomplete="one-time-code">', 'example.com');
+    assert.deepEqual(result, { filled: false, reason: 'host_changed' });
+    assert.equal(values.otp, '');
+  });
+
+  it('reads labels, aria-labelledby and Dutch words', async () => {
+    let { result, values } = await fill('<label for="a">Naam</label><input id="a"><label for="b">Beveiligingscode</label><input id="b">');
+    assert.deepEqual(result, { filled: true });
+    assert.deepEqual(values, { a: '', b: '123456' });
+    ({ values } = await fill('<span id="l">Enter your authentication code</span><input id="x" aria-labelledby="l"><input id="y">'));
+    assert.deepEqual(values, { x: '123456', y: '' });
+    ({ values } = await fill('<label>Postcode <input id="pc" maxlength="6"></label><label>Eenmalige code <input id="ec"></label>'));
+    assert.deepEqual(values, { pc: '', ec: '123456' });
+  });
+
+  it('takes inputmode="numeric" with maxlength 6–8 without words, but not a field too short for the code', async () => {
+    let { values } = await fill('<input id="n" inputmode="numeric" maxlength="6"><input id="t">');
+    assert.deepEqual(values, { n: '123456', t: '' });
+    ({ values } = await fill('<input id="plain" maxlength="6">'));
+    assert.deepEqual(values, { plain: '' }, 'no words, no inputmode: not a code field');
+    const { result } = await fill('<input id="short" name="otp" maxlength="4">');
+    assert.deepEqual(result, { filled: false, reason: 'no_field' });
+  });
+
+  it('puts one character into each of as many one-character boxes as the code has', async () => {
+    const boxes = (n) => Array.from({ length: n }, (_, i) => `<input id="b${i}" maxlength="1" inputmode="numeric">`).join('');
+    let { result, values } = await fill(boxes(6));
+    assert.deepEqual(result, { filled: true });
+    assert.deepEqual(Object.values(values), ['1', '2', '3', '4', '5', '6']);
+    ({ result, values } = await fill(boxes(8), '127.0.0.1', '12345678'));
+    assert.deepEqual(result, { filled: true });
+    assert.equal(Object.values(values).join(''), '12345678');
+    ({ result } = await fill(boxes(4)));
+    assert.deepEqual(result, { filled: false, reason: 'no_field' }, 'four boxes cannot hold six digits');
+  });
+
+  it('probes without a code: the frame URL and whether a field is there', async () => {
+    const probe = (html) => page.evaluate(async ([html, source]) => {
+      document.body.innerHTML = `<form>${html}</form>`;
+      return new Function(`${source}; return fillCode;`)()(null, null);
+    }, [html, source]);
+    assert.deepEqual(await probe('<input autocomplete="one-time-code">'), { url: `${server.url}/signin.html`, found: true });
+    assert.deepEqual(await probe('<input name="email" type="email">'), { url: `${server.url}/signin.html`, found: false });
+  });
+
+  it('refuses when the page is on another scheme than the worker checked', async () => {
+    const { result, values } = await fill('<input id="otp" autocomplete="one-time-code">', '127.0.0.1', '123456', { protocol: 'https:' });
     assert.deepEqual(result, { filled: false, reason: 'host_changed' });
     assert.equal(values.otp, '');
   });
