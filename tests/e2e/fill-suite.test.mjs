@@ -1,6 +1,6 @@
 // Autofill end to end (issue 8): the test build (dist/chrome-test) in headless Chromium fills the
-// fixtures of tests/fixtures/fill/ through every trigger the worker has: the fill request (what the
-// popup's tile click and the chooser window send), the keyboard shortcut's handler and the context
+// fixtures of tests/fixtures/fill/ through every trigger: the fill request (what the chooser window
+// sends), the popup's tile click (popup.html?tab=<id>), the keyboard shortcut's handler and the context
 // menu's handler (tests cannot press a shortcut or click a native menu: the TEST_BUILD message
 // 'test.fillTrigger' hands the same arguments to the same functions the listeners call).
 //
@@ -140,6 +140,18 @@ describe('Chromium: autofill into the fixture pages', { skip: !fs.existsSync(CHR
       assert.equal(answer.ok, true, JSON.stringify(answer));
       assert.equal(answer.host, 'login.example.test');
       await assertReceived(await fieldFrame(page, where), SECRETS.example);
+      await page.close();
+    });
+
+    it(`popup tile click: ${fixture}`, async () => {
+      const { page, tabId } = await open('login.example.test', fixture);
+      const popup = await browser.ctx.newPage();
+      await popup.goto(`chrome-extension://${browser.extensionId}/${POPUP_PATH}?tab=${tabId}`);
+      const tile = await until(() => popup.$('#accounts .tile:has(.issuer:text-is("Example"))'), Boolean, { what: 'the tile' });
+      await tile.click();
+      await until(() => popup.textContent('#status'), (t) => t === message('filledInto', ['login.example.test']), { what: 'the filled status' });
+      await assertReceived(await fieldFrame(page, where), SECRETS.example);
+      await popup.close();
       await page.close();
     });
 
