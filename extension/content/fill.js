@@ -3,8 +3,11 @@
 // Injected on demand only (no `content_scripts` in the manifest): worker/fill.js passes `fillCode`
 // to chrome.scripting.executeScript. The function is serialized into the page, so it is
 // self-contained (no imports, no outer variables), and runs in the content scripts' isolated world.
-//   fillCode(null)                          probe: { url, found } (nothing of any account is passed)
-//   fillCode(code, expectedHost, { waitMs, protocol }) fill: { filled: true } or { filled: false, reason }
+//   fillCode(null, null, { waitMs })  probe: { url, found } (nothing of any account is passed),
+//                                     waiting up to waitMs for a field
+//   fillCode(code, expectedHost, { waitMs, protocol, onlyEmpty })
+//                                     fill: { filled: true } or { filled: false, reason }; onlyEmpty
+//                                     (automatic filling) leaves a field the user typed in alone
 // The page receives the code and nothing else. The fill refuses (`host_changed`) when the frame is
 // no longer on the host (and scheme) the worker checked.
 //
@@ -166,17 +169,23 @@ export async function fillCode(code, expectedHost, options) {
     return best ? { field: best } : null;
   }
 
-  if (probing) return { url: location.href, found: find() !== null };
+  async function findWithin(ms) {
+    let found = find();
+    const deadline = Date.now() + ms;
+    while (!found && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      found = find();
+    }
+    return found;
+  }
+
+  if (probing) return { url: location.href, found: (await findWithin(waitMs)) !== null };
   if (hostNow() !== expectedHost) return { filled: false, reason: 'host_changed' };
 
-  let target = find();
-  const deadline = Date.now() + waitMs;
-  while (!target && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    target = find();
-  }
+  const target = await findWithin(waitMs);
   if (!target) return { filled: false, reason: 'no_field' };
   if (hostNow() !== expectedHost) return { filled: false, reason: 'host_changed' };
+  if (options?.onlyEmpty && (target.boxes ?? [target.field]).some((el) => el.value !== '')) return { filled: false, reason: 'not_empty' };
 
   // Events are made in the field's own realm (a same-origin iframe has its own constructors).
   function realm(el) {

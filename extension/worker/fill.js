@@ -28,6 +28,12 @@
 //   errors fill_invalid, account_not_found, fill_no_field, fill_failed, vault_locked
 // Plain http decision: an http page always asks (the confirmation names its host), except pages on
 // this machine (localhost, 127/8, [::1]), which browsers count as secure contexts.
+//
+// Automatic filling (off by default; storage.local AUTO_KEY, turned on in the options page, which
+// asks for the host permission of the bound sites then): when a tab finishes loading a secure page
+// whose URL the extension may read (so only sites it was granted), and exactly one account of the
+// unlocked vault belongs to that site, the page is probed for a code field for a few seconds and an
+// empty one gets the code. No chooser, no confirmation, nothing on a locked vault.
 import { TEST_BUILD } from '../build-flags.js';
 import { api, menus } from '../compat.js';
 import { fillCode } from '../content/fill.js';
@@ -43,6 +49,10 @@ export const FILL_COMMAND = 'fill-code';
 export const FILL_MENU = 'tessera.fill';
 /** How long the frame chosen for the code waits for a field to appear (milliseconds). */
 const FIELD_WAIT_MS = 5000;
+/** storage.local: true when codes are filled without a trigger on bound sites (off by default). */
+export const AUTO_KEY = 'autofill.auto';
+/** Automatic filling: how long a loaded page is watched for a code field (milliseconds). */
+const AUTO_PROBE_MS = 3000;
 const CHOOSER_PATH = 'extension/fill/choose.html';
 
 // ---- Listeners (synchronous, top level, as background.js's) ------------------------------------
@@ -62,6 +72,9 @@ menus?.onClicked.addListener((info, tab) => {
 });
 api.commands?.onCommand.addListener((command, tab) => {
   if (command === FILL_COMMAND) onCommand(tab, context).catch(() => {});
+});
+api.tabs.onUpdated.addListener((tabId, change, tab) => {
+  if (change.status === 'complete') autoFill(tabId, tab, context).catch(() => {});
 });
 api.runtime.onInstalled.addListener(() => createMenu());
 api.runtime.onStartup?.addListener(() => createMenu());
@@ -110,7 +123,7 @@ async function inject(target, args) {
   }
 }
 
-async function fill(message, ctx) {
+async function fill(message, ctx, { auto = false } = {}) {
   const { id, tabId, frameId, confirmedHost } = message ?? {};
   if (
     typeof id !== 'string' ||
@@ -132,7 +145,7 @@ async function fill(message, ctx) {
 
   // Probe: frame URLs and whether each shows a code field. Nothing of the account goes along.
   const target = frameId === undefined ? { tabId, allFrames: true } : { tabId, frameIds: [frameId] };
-  const probed = (await inject(target, [null, null])) ?? [];
+  const probed = (await inject(target, [null, null, { waitMs: auto ? AUTO_PROBE_MS : 0 }])) ?? [];
   const frames = probed
     .map((r) => ({ frameId: r.frameId, url: r.result?.url, found: Boolean(r.result?.found) }))
     .map((f) => ({ ...f, host: hostOfUrl(f.url) }))
@@ -153,11 +166,11 @@ async function fill(message, ctx) {
     const named = frames.find((f) => f.found) ?? frames[0];
     return { ok: false, error: { code: 'fill_site_mismatch' }, host: named.host };
   }
-  const chosen = allowed.find((f) => f.found) ?? allowed.find((f) => f.frameId === first);
+  const chosen = allowed.find((f) => f.found) ?? (auto ? undefined : allowed.find((f) => f.frameId === first));
   if (!chosen) throw new CodedError('fill_no_field');
 
   const protocol = new URL(chosen.url).protocol;
-  const results = await inject({ tabId, frameIds: [chosen.frameId] }, [account.code, chosen.host, { waitMs: FIELD_WAIT_MS, protocol }]);
+  const results = await inject({ tabId, frameIds: [chosen.frameId] }, [account.code, chosen.host, { waitMs: FIELD_WAIT_MS, protocol, onlyEmpty: auto }]);
   if (!results) throw new CodedError('fill_failed');
   const result = results[0]?.result;
   if (result?.reason === 'host_changed') throw new CodedError('fill_site_mismatch');
@@ -234,6 +247,24 @@ async function fillOrChoose(tab, frameId, url, ctx) {
   }
   await openChooser(tab.id, frameId, host);
   return { ok: true, action: 'chooser', host, matching: matching.length };
+}
+
+/** Automatic filling after a page load (see the top of this file). */
+async function autoFill(tabId, tab, ctx) {
+  const url = tab?.url; // present only where the extension has host access
+  if (!ctx || !url || !isSecurePage(url)) return;
+  if ((await api.storage.local.get(AUTO_KEY))[AUTO_KEY] !== true) return;
+  const host = hostOfUrl(url);
+  await loadClock();
+  let accounts;
+  try {
+    accounts = await ctx.serialized(async () => (await ctx.openVault()).list(now()));
+  } catch {
+    return; // locked
+  }
+  const matching = accounts.filter((a) => !a.error && siteMatches(host, a.sites));
+  if (matching.length !== 1) return;
+  await fill({ id: matching[0].id, tabId }, ctx, { auto: true });
 }
 
 async function openChooser(tabId, frameId, host) {

@@ -107,4 +107,13 @@ describe('content script: finding the code field', { skip: !fs.existsSync(CHROMI
     assert.deepEqual(result, { filled: false, reason: 'host_changed' });
     assert.equal(values.otp, '');
   });
+
+  it('automatic filling (onlyEmpty) leaves a field the user typed in alone', async () => {
+    let { result, values } = await fill('<input id="otp" autocomplete="one-time-code" value="12">', '127.0.0.1', '123456', { onlyEmpty: true });
+    assert.deepEqual(result, { filled: false, reason: 'not_empty' });
+    assert.equal(values.otp, '12');
+    ({ result, values } = await fill('<input id="otp" autocomplete="one-time-code">', '127.0.0.1', '123456', { onlyEmpty: true }));
+    assert.deepEqual(result, { filled: true });
+    assert.equal(values.otp, '123456');
+  });
 });

@@ -15,7 +15,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { serveFixtures } from '../fixtures/server.mjs';
-import { CHROMIUM, POPUP_PATH, dist, launchChromium, message, requireBuild, until } from './helpers.mjs';
+import { CHROMIUM, OPTIONS_PATH, POPUP_PATH, dist, launchChromium, message, requireBuild, until } from './helpers.mjs';
 
 const PINNED = 1_763_000_000_000; // 20 s into its 30 s step
 const SECRETS = {
@@ -304,5 +304,35 @@ describe('Chromium: autofill into the fixture pages', { skip: !fs.existsSync(CHR
     await closed;
     await assertReceived(page.mainFrame(), SECRETS.second);
     await page.close();
+  });
+
+  it('automatic filling: off by default; turned on in the options page, a bound page fills itself on load', async () => {
+    const stored = () => ext.evaluate(() => chrome.storage.local.get('autofill.auto').then((r) => r['autofill.auto']));
+    assert.equal(await stored(), undefined, 'off by default');
+    const options = await browser.ctx.newPage();
+    await options.goto(`chrome-extension://${browser.extensionId}/${OPTIONS_PATH}`);
+    await until(() => options.isVisible('#autofill-section'), Boolean, { what: 'the autofill section' });
+    assert.equal(await options.isChecked('#autofill-auto'), false);
+    // idp.test, example.test (two accounts) and alice.github.io are bound.
+    assert.equal(await options.textContent('#autofill-sites'), message('autofillSites', ['3']));
+    await options.click('#autofill-auto'); // the test build holds <all_urls>: the request is granted at once
+    await until(stored, (v) => v === true, { what: 'automatic filling on' });
+
+    // A lookalike loads first: no account belongs to it, so its load handler leaves it alone, and it
+    // has finished (the vault read goes through the worker's one write chain) before the bound page's.
+    const lookalike = await open('login.idp.test.evil.test', 'plain.html', { secret: SECRETS.idp });
+    // One account (Identity Provider) belongs to idp.test: its code goes in with no trigger at all,
+    // also into a field that appears two seconds after the load.
+    const bound = await open('login.idp.test', 'plain.html', { secret: SECRETS.idp });
+    await assertReceived(bound.page.mainFrame(), SECRETS.idp);
+    const late = await open('login.idp.test', 'delayed.html', { secret: SECRETS.idp });
+    await assertReceived(late.page.mainFrame(), SECRETS.idp);
+    assert.equal(await lookalike.page.inputValue('#f1'), '');
+    assert.equal((await dataset(lookalike.page.mainFrame())).changed, undefined);
+    for (const p of [lookalike.page, bound.page, late.page]) await p.close();
+
+    await options.click('#autofill-auto');
+    await until(stored, (v) => v === false, { what: 'automatic filling off' });
+    await options.close();
   });
 });
