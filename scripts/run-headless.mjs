@@ -1,6 +1,7 @@
 // scripts/run.sh without a display: starts the browser headless with the shipped extension in a
 // fresh profile, adds the demo account through the popup's form, signs into the demo page with the
-// code the popup shows, and saves screenshots to dist/screenshots/.
+// code the popup shows, and saves screenshots to dist/screenshots/: the popup and the demo page,
+// then the popup and the options page in the light and the dark theme (the theme setting).
 //   node scripts/run-headless.mjs chrome|firefox <unpacked extension dir>
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +13,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [browser, extDir] = process.argv.slice(2);
 const manifest = JSON.parse(fs.readFileSync(path.join(extDir, 'manifest.json'), 'utf8'));
 const popupPath = manifest.action.default_popup;
+const optionsPath = manifest.options_ui.page;
+const THEMES = ['light', 'dark'];
 const shots = path.join(root, 'dist/screenshots');
 fs.mkdirSync(shots, { recursive: true });
 const DEMO = { issuer: 'Example Corp', account: 'alice@example.test', secret: 'JBSWY3DPEHPK3PXP' };
@@ -61,6 +64,18 @@ async function chrome() {
     await page.waitForFunction(() => document.querySelector('#result').textContent !== '');
     console.log(`demo page: ${await page.textContent('#result')} (code ${code} from the popup)`);
     await shot(page, 'demo-chrome.png');
+
+    const options = await ctx.newPage();
+    await options.setViewportSize({ width: 800, height: 900 });
+    for (const theme of THEMES) {
+      await popup.evaluate((th) => chrome.storage.local.set({ 'settings.theme': th }), theme);
+      for (const [p, url, name] of [[popup, popupPath, 'popup'], [options, optionsPath, 'options']]) {
+        await p.goto(`chrome-extension://${id}/${url}`);
+        await p.waitForFunction((th) => document.documentElement.dataset.theme === th || performance.now() > 3000, theme);
+        await p.waitForTimeout(300); // codes and settings shown
+        await shot(p, `${name}-${theme}-chrome.png`, name === 'options');
+      }
+    }
   } finally {
     await ctx.close();
   }
@@ -98,14 +113,25 @@ async function firefox() {
     await driver.wait(async () => (await result.getText()) !== '', 10000);
     console.log(`demo page: ${await result.getText()} (code ${code} from the popup)`);
     await save(await driver.takeScreenshot(), 'demo-firefox.png');
+
+    for (const theme of THEMES) {
+      for (const [url, name, width] of [[popupPath, 'popup', 380], [optionsPath, 'options', 800]]) {
+        await driver.manage().window().setRect({ width, height: name === 'popup' ? 600 : 900 });
+        await driver.get(`moz-extension://${uuid}/${url}`);
+        await driver.executeAsyncScript((th, done) => browser.storage.local.set({ 'settings.theme': th }).then(done), theme);
+        await driver.wait(async () => (await driver.executeScript(() => document.documentElement.dataset.theme)) === theme, 3000).catch(() => {});
+        await driver.sleep(300);
+        await save(await driver.takeScreenshot(), `${name}-${theme}-firefox.png`);
+      }
+    }
   } finally {
     await driver.quit();
   }
 }
 
-async function shot(page, name) {
+async function shot(page, name, fullPage = false) {
   const file = path.join(shots, name);
-  await page.screenshot({ path: file });
+  await page.screenshot({ path: file, fullPage });
   saved.push(file);
 }
 
