@@ -17,6 +17,7 @@ use tessera_core::{migration, otp, uri, Account, Algorithm, OtpType, Secret};
 
 mod account_json;
 mod dev_cmd;
+mod export_cmd;
 mod import_cmd;
 mod qr_cmd;
 mod vault_cmd;
@@ -37,6 +38,8 @@ USAGE:
     tessera vault create|inspect|open|passwd ...  (tessera vault help)
     tessera qr <image>... [--json]
     tessera import <file> [--password-file <f>] [--format <name>]
+    tessera export <vault> --format uris|aegis|migration [--password-file <f> | --password-stdin]
+                   [--qr-dir <dir>] [--batch-id <n>]
     tessera --help | --version
 
 COMMANDS:
@@ -67,6 +70,11 @@ COMMANDS:
     import     Reads another authenticator's export (Authenticator extension, Aegis, 2FAS, andOTP,
                Bitwarden, FreeOTP+, Google Authenticator migration URIs, otpauth:// lists) and prints
                its accounts as a JSON array of such objects; skipped entries go to standard error.
+    export     Writes the accounts of a vault file for another app: otpauth:// URIs (uris), an
+               Aegis plain vault (aegis), or Google Authenticator transfer URIs (migration; with
+               --qr-dir also one PNG QR code each, migration-1-of-N.png). The output is NOT
+               encrypted (a warning says so on standard error); accounts Google Authenticator
+               cannot hold are named on standard error with the reason.
     qr         Decodes the QR codes in PNG, JPEG, GIF, BMP or WebP images and prints each text
                on its own line; --json prints [{\"file\":...,\"texts\":[...]}].
 
@@ -220,6 +228,13 @@ fn run(raw_args: &[OsString]) -> Result<Output, Failure> {
                 .map_err(|e| Failure(format!("import: {e} [{}]", e.code())))?;
             output.stdout = stdout;
             output.notes = notes;
+        }
+        ["export", rest @ ..] => {
+            let rest: Vec<String> = rest.iter().map(|a| a.to_string()).collect();
+            let exported = export_cmd::run(&rest, &mut std::io::stdin().lock())
+                .map_err(|e| Failure(format!("export: {e} [{}]", e.code())))?;
+            output.stdout = exported.stdout.to_string();
+            output.notes = exported.notes;
         }
         ["qr", rest @ ..] => {
             let rest: Vec<String> = rest.iter().map(|a| a.to_string()).collect();
