@@ -135,7 +135,7 @@ fn reseal_keeps_slots_and_draws_a_new_nonce() {
         DeviceId([5; 8]),
     );
     let id = v.records[0].id;
-    assert!(v.delete(id, stamp));
+    assert!(v.erase(id, stamp));
     assert!(!v.delete(id, stamp), "already a tombstone");
     v.settings.insert("autolock_minutes".into(), "never".into());
     let resealed = reseal(&v, &cached, sealed, &mut pinned_rng(5)).unwrap();
@@ -158,7 +158,8 @@ fn reseal_keeps_slots_and_draws_a_new_nonce() {
     assert_eq!(
         reopened.records[0].entry,
         Entry::Deleted {
-            deleted_at_millis: 1_767_600_000_000
+            deleted_at_millis: 1_767_600_000_000,
+            retained: None,
         }
     );
     assert_eq!(reopened.accounts().count(), 3);
@@ -244,6 +245,7 @@ fn layout_matches_the_specification_byte_for_byte() {
             account,
             sites: vec!["a.io".into()],
         },
+        pinned: false,
     });
     v.settings.insert("k".into(), "v".into());
     let (sealed, _) = seal_new(&v, &Protection::None, &mut pinned_rng(8)).unwrap();
@@ -572,11 +574,11 @@ fn body_reader_checks_versions_limits_and_structure() {
     long_secret.extend(b"\x00\x00\x00");
     let cases: Vec<(Vec<u8>, VaultError)> = vec![
         (
-            [&[2u8][..], &body(&dev, &one, &[0])[1..]].concat(),
+            [&[3u8][..], &body(&dev, &one, &[0])[1..]].concat(),
             VaultError::UnsupportedVersion {
                 part: VersionedPart::Body,
-                found: 2,
-                supported: 1,
+                found: 3,
+                supported: 2,
             },
         ),
         (
@@ -584,7 +586,7 @@ fn body_reader_checks_versions_limits_and_structure() {
             VaultError::UnsupportedVersion {
                 part: VersionedPart::Body,
                 found: 128,
-                supported: 1,
+                supported: 2,
             },
         ),
         (
@@ -805,7 +807,8 @@ fn frozen_v1_password_vault_opens() {
     assert_eq!(
         v.records[4].entry,
         Entry::Deleted {
-            deleted_at_millis: 1_767_484_800_000
+            deleted_at_millis: 1_767_484_800_000,
+            retained: None,
         }
     );
     assert_eq!(
@@ -953,11 +956,13 @@ fn the_record_limit_is_reachable_and_enforced() {
         };
         let entry = Entry::Deleted {
             deleted_at_millis: i,
+            retained: None,
         };
         v.records.push(Record {
             id: RecordId(i.to_be_bytes()),
             stamp,
             entry,
+            pinned: false,
         });
     }
     let (sealed, _) = seal_new(&v, &Protection::None, &mut pinned_rng(14)).unwrap();
@@ -973,7 +978,9 @@ fn the_record_limit_is_reachable_and_enforced() {
         stamp,
         entry: Entry::Deleted {
             deleted_at_millis: i,
+            retained: None,
         },
+        pinned: false,
     });
     assert_eq!(
         seal_new(&v, &Protection::None, &mut pinned_rng(14)).unwrap_err(),

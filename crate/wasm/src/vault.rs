@@ -11,8 +11,9 @@
 
 use serde::Serialize;
 use tessera_core::vault::{
-    self, store, Conflict, DataKey, DerivedKey, Details, DeviceId, KdfParams, MergeReport,
-    Protection, RecordId, Stamp, Vault, VaultError, MAX_SITES, MAX_SITE_BYTES,
+    self, store, Conflict, DataKey, DerivedKey, Details, DeviceId, Entry, KdfParams, MergeReport,
+    Protection, RecordId, Stamp, Vault, VaultError, DELETED_RETENTION_MILLIS, MAX_SITES,
+    MAX_SITE_BYTES,
 };
 use tessera_core::{uri, Account, Algorithm};
 use wasm_bindgen::prelude::*;
@@ -131,8 +132,32 @@ struct ListedJs {
     period: u32,
     /// The sites the account is bound to (host names; registrable domains are issue 8's).
     sites: Vec<String>,
+    /// Shown above the unpinned accounts.
+    pinned: bool,
     #[serde(flatten)]
     code: CodeJs,
+}
+
+/// A recently deleted account, for the "recently deleted" view: labels only.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DeletedJs {
+    id: String,
+    #[serde(rename = "type")]
+    otp_type: &'static str,
+    issuer: String,
+    account: String,
+    deleted_at: f64,
+    /// When it stops being restorable (Unix milliseconds).
+    purge_at: f64,
+}
+
+/// What the details view shows after the password (or a confirmation): the secret in base32 and
+/// the account's canonical `otpauth://` URI (for its QR code).
+#[derive(Serialize)]
+struct RevealJs {
+    secret: String,
+    uri: String,
 }
 
 #[derive(Serialize)]
@@ -477,6 +502,7 @@ impl VaultHandle {
                     digits: a.digits,
                     period: a.period,
                     sites: sites.to_vec(),
+                    pinned: self.vault.is_pinned(id),
                     code: CodeJs::from(code),
                 }),
                 Err(e) => to_js(&ListErrorJs {
@@ -533,15 +559,143 @@ impl VaultHandle {
         }
     }
 
-    /// Deletes an account (it becomes a tombstone); reseals.
+    /// Deletes an account: it moves to "recently deleted" (restorable for 30 days, see
+    /// `listDeleted`); reseals.
     pub fn remove(&mut self, id: &str, unix_ms: f64) -> Result<(), JsValue> {
         let id = record_id(id)?;
         let stamp = self.stamp(unix_ms)?;
+        self.change(|v| v.delete(id, stamp))
+    }
+
+    /// Deletes for good: a live or recently deleted account becomes a plain tombstone; reseals.
+    pub fn erase(&mut self, id: &str, unix_ms: f64) -> Result<(), JsValue> {
+        let id = record_id(id)?;
+        let stamp = self.stamp(unix_ms)?;
+        self.change(|v| v.erase(id, stamp))
+    }
+
+    /// Restores a recently deleted account to its place; `account_duplicate` when the vault holds
+    /// the same account again, `account_not_found` when it is not restorable; reseals.
+    pub fn restore(&mut self, id: &str, unix_ms: f64) -> Result<(), JsValue> {
+        let id = record_id(id)?;
+        let stamp = self.stamp(unix_ms)?;
         let mut changed = self.vault.clone();
-        if !changed.delete(id, stamp) {
-            return Err(err(&VaultBindError::NotFound));
+        match changed.restore(id, stamp) {
+            Ok(true) => self.commit(changed),
+            Ok(false) => Err(err(&VaultBindError::NotFound)),
+            Err(_) => Err(err(&VaultBindError::Duplicate)),
         }
-        self.commit(changed)
+    }
+
+    /// The recently deleted accounts still restorable at `unix_ms`: `[{id, type, issuer, account,
+    /// deletedAt, purgeAt}]`, in order. Never a secret.
+    #[wasm_bindgen(js_name = listDeleted)]
+    pub fn list_deleted(&self, unix_ms: f64) -> Result<JsValue, JsValue> {
+        let now = millis(unix_ms)?;
+        let items: Vec<DeletedJs> = self
+            .vault
+            .recently_deleted(now)
+            .map(|(id, at, a, _)| DeletedJs {
+                id: id.to_hex(),
+                otp_type: a.otp_type.name(),
+                issuer: a.issuer.clone(),
+                account: a.name.clone(),
+                deleted_at: at as f64,
+                purge_at: at.saturating_add(DELETED_RETENTION_MILLIS) as f64,
+            })
+            .collect();
+        to_js(&items)
+    }
+
+    /// Drops deleted accounts older than 30 days (plain tombstones remain); reseals only when
+    /// something changed, and says whether it did (then store `sealed()`).
+    #[wasm_bindgen(js_name = purgeExpired)]
+    pub fn purge_expired(&mut self, unix_ms: f64) -> Result<bool, JsValue> {
+        let now = millis(unix_ms)?;
+        let mut changed = self.vault.clone();
+        if !changed.purge_expired(now) {
+            return Ok(false);
+        }
+        self.commit(changed)?;
+        Ok(true)
+    }
+
+    /// Pins (`true`) or unpins a live account; reseals.
+    #[wasm_bindgen(js_name = setPinned)]
+    pub fn set_pinned(&mut self, id: &str, pinned: bool, unix_ms: f64) -> Result<(), JsValue> {
+        let id = record_id(id)?;
+        let stamp = self.stamp(unix_ms)?;
+        self.change(|v| v.set_pinned(id, pinned, stamp))
+    }
+
+    /// Moves live account `id` just before `target` (or just after, with `after`); reseals.
+    #[wasm_bindgen(js_name = moveRecord)]
+    pub fn move_record(
+        &mut self,
+        id: &str,
+        target: &str,
+        after: bool,
+        unix_ms: f64,
+    ) -> Result<(), JsValue> {
+        let id = record_id(id)?;
+        let target = record_id(target)?;
+        let stamp = self.stamp(unix_ms)?;
+        self.change(|v| v.move_record(id, target, after, stamp))
+    }
+
+    /// Advances a live HOTP account's counter ("next code"); reseals and returns the new counter.
+    /// `account_not_found` for a missing or non-HOTP account.
+    #[wasm_bindgen(js_name = hotpNext)]
+    pub fn hotp_next(&mut self, id: &str, unix_ms: f64) -> Result<f64, JsValue> {
+        let id = record_id(id)?;
+        let stamp = self.stamp(unix_ms)?;
+        let mut changed = self.vault.clone();
+        let counter = changed
+            .hotp_next(id, stamp)
+            .ok_or_else(|| err(&VaultBindError::NotFound))?;
+        self.commit(changed)?;
+        Ok(counter as f64)
+    }
+
+    /// Replaces a live account's issuer, account name and sites (as `add` takes them); reseals.
+    #[wasm_bindgen(js_name = editLabels)]
+    pub fn edit_labels(
+        &mut self,
+        id: &str,
+        issuer: &str,
+        account: &str,
+        sites: JsValue,
+        unix_ms: f64,
+    ) -> Result<(), JsValue> {
+        let id = record_id(id)?;
+        let sites = sites_from_js(sites)?;
+        let stamp = self.stamp(unix_ms)?;
+        let mut changed = self.vault.clone();
+        match changed.edit_labels(id, issuer.trim(), account.trim(), sites, stamp) {
+            Ok(true) => self.commit(changed),
+            Ok(false) => Err(err(&VaultBindError::NotFound)),
+            Err(e) => Err(err(&e)),
+        }
+    }
+
+    /// The secret (base32) and `otpauth://` URI of a live account: `{secret, uri}`. Only for the
+    /// details view, after the worker checked the password (or the user confirmed, without one).
+    pub fn reveal(&self, id: &str) -> Result<JsValue, JsValue> {
+        let id = record_id(id)?;
+        let account = self
+            .vault
+            .records
+            .iter()
+            .find(|r| r.id == id)
+            .and_then(|r| match &r.entry {
+                Entry::Account { account, .. } => Some(account),
+                Entry::Deleted { .. } => None,
+            })
+            .ok_or_else(|| err(&VaultBindError::NotFound))?;
+        to_js(&RevealJs {
+            secret: account.secret.to_base32(),
+            uri: uri::write(account),
+        })
     }
 
     /// Sets or changes the password: a new data key, wrapped with the bits WebCrypto derived from
@@ -601,6 +755,16 @@ impl VaultHandle {
 }
 
 impl VaultHandle {
+    /// Applies `f` to a copy of the vault; when it reports a change, reseals and takes the copy,
+    /// otherwise `account_not_found`.
+    fn change(&mut self, f: impl FnOnce(&mut Vault) -> bool) -> Result<(), JsValue> {
+        let mut changed = self.vault.clone();
+        if !f(&mut changed) {
+            return Err(err(&VaultBindError::NotFound));
+        }
+        self.commit(changed)
+    }
+
     fn add_account(
         &mut self,
         account: Account,

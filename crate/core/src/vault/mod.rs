@@ -43,7 +43,7 @@ pub mod store;
 
 use zeroize::Zeroizing;
 
-pub use body::{DeviceId, Entry, Record, RecordId, Stamp, Vault};
+pub use body::{DeviceId, Entry, Record, RecordId, Retained, Stamp, Vault};
 pub use error::{StoreError, VaultError, VersionedPart};
 pub use keys::{
     derive_password_key, DataKey, DerivedKey, KdfParams, Rng, KEY_BYTES, NONCE_BYTES, TAG_BYTES,
@@ -56,8 +56,13 @@ use header::{Parsed, Slot};
 pub const MAGIC: [u8; 8] = *b"TSRVAULT";
 /// The container format version this build writes and the newest it reads.
 pub const FORMAT_VERSION: u16 = 1;
-/// The body encoding version this build writes and the newest it reads.
-pub const BODY_VERSION: u64 = 1;
+/// The newest body encoding version this build reads and writes. Version 2 adds pinned records
+/// and deleted records that keep their account; a vault without either is still written as
+/// version 1, byte for byte as before.
+pub const BODY_VERSION: u64 = 2;
+/// How long a deleted account stays restorable ("recently deleted") before
+/// [`Vault::purge_expired`] drops it: 30 days, in milliseconds.
+pub const DELETED_RETENTION_MILLIS: u64 = 30 * 24 * 60 * 60 * 1000;
 
 /// PBKDF2-HMAC-SHA256 iterations for new passwords: OWASP Password Storage Cheat Sheet (2023),
 /// "PBKDF2-HMAC-SHA256: 600,000 iterations".
@@ -344,7 +349,9 @@ mod tests {
             stamp: Stamp::default(),
             entry: Entry::Deleted {
                 deleted_at_millis: u64::MAX,
+                retained: None,
             },
+            pinned: false,
         });
         v.settings.insert(
             "k".repeat(MAX_SETTING_KEY_BYTES),

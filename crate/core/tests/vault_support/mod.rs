@@ -38,6 +38,7 @@ pub fn vault_from_json(doc: &Value) -> Vault {
         let entry = if let Some(at) = r.get("deleted_at_millis") {
             Entry::Deleted {
                 deleted_at_millis: at.as_u64().unwrap(),
+                retained: None,
             }
         } else {
             let otp_type = OtpType::from_name(r["type"].as_str().unwrap()).unwrap();
@@ -61,7 +62,12 @@ pub fn vault_from_json(doc: &Value) -> Vault {
                 .collect();
             Entry::Account { account, sites }
         };
-        vault.records.push(Record { id, stamp, entry });
+        vault.records.push(Record {
+            id,
+            stamp,
+            entry,
+            pinned: false,
+        });
     }
     for (k, v) in doc["settings"].as_object().unwrap() {
         vault
@@ -79,7 +85,9 @@ pub fn vault_to_json(vault: &Vault) -> Value {
         .map(|r| {
             let stamp = json!({"millis": r.stamp.millis, "counter": r.stamp.counter, "device": r.stamp.device.to_hex()});
             match &r.entry {
-                Entry::Deleted { deleted_at_millis } => {
+                Entry::Deleted {
+                    deleted_at_millis, ..
+                } => {
                     json!({"id": r.id.to_hex(), "stamp": stamp, "deleted_at_millis": deleted_at_millis})
                 }
                 Entry::Account { account: a, sites } => {
