@@ -133,6 +133,16 @@ describe('Chromium: autofill into the fixture pages', { skip: !fs.existsSync(CHR
     await http?.close();
   });
 
+  it('the worker registers the menu item on editable fields and the shortcut', async () => {
+    const [sw] = browser.ctx.serviceWorkers();
+    // update() fails for an item that does not exist.
+    await sw.evaluate(() => chrome.contextMenus.update('tessera.fill', { contexts: ['editable'] }));
+    const commands = await sw.evaluate(() => chrome.commands.getAll());
+    const fill = commands.find((c) => c.name === 'fill-code');
+    assert.equal(fill?.description, message('fillCommand'));
+    assert.equal(fill?.shortcut, 'Alt+Shift+2');
+  });
+
   for (const [fixture, where] of Object.entries(FIXTURES)) {
     it(`fill request (popup, chooser): ${fixture}`, async () => {
       const { page, tabId } = await open('login.example.test', fixture);

@@ -1,7 +1,8 @@
-// Filling a code into the active tab on a tile click (issue 8, first slice): the real extension
-// (dist/chrome-test) in headless Chromium against tests/fixtures/signin.html on 127.0.0.1, whose own
-// WebCrypto TOTP (tests/fixtures/totp.js) is the independent truth. Also: an account bound to
-// another site fills nothing, and the host matching of lib/site.js.
+// Filling a code into the active tab on a tile click (issue 8): the real extension (dist/chrome-test)
+// in headless Chromium against tests/fixtures/signin.html on 127.0.0.1 (a loopback http page counts
+// as secure, lib/site.js), whose own WebCrypto TOTP (tests/fixtures/totp.js) is the independent
+// truth. Also: an account bound to another site fills nothing, and the basic host matching of
+// lib/site.js. The full fixture suite is fill-suite.test.mjs; registrable domains fill-site.test.mjs.
 // Needs `scripts/build.sh --test`. The browser tests skip only when /usr/bin/chromium is absent.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
