@@ -21,6 +21,7 @@ use tessera_core::otp::{self, Code};
 use tessera_core::secret::DEFAULT_GENERATED_BYTES;
 use tessera_core::{uri, Account, Algorithm, OtpType, Secret};
 use wasm_bindgen::prelude::*;
+mod export;
 mod import;
 mod qr_encode;
 pub mod vault;
