@@ -30,9 +30,11 @@ for (const dir of ['extension', '_locales']) {
     filter: (src) => !notShipped.some((re) => re.test(path.relative(root, src))),
   });
 }
-if (!fs.existsSync(path.join(out, 'extension/pkg/tessera_wasm_bg.wasm'))) {
-  console.error('extension/pkg is missing: build the wasm module first (scripts/build.sh)');
-  process.exit(1);
+for (const wasm of ['extension/pkg/tessera_wasm_bg.wasm', 'extension/qr/pkg/tessera_qr_wasm_bg.wasm']) {
+  if (!fs.existsSync(path.join(out, wasm))) {
+    console.error(`${path.dirname(wasm)} is missing: build the wasm modules first (scripts/build.sh)`);
+    process.exit(1);
+  }
 }
 
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'manifest.json'), 'utf8'));
@@ -51,6 +53,14 @@ if (test) {
   if (browser === 'chrome') {
     manifest.key = fs.readFileSync(path.join(root, 'tests/fixtures/test-extension-key.txt'), 'utf8').trim();
   }
+  // The QR decoder variant that can be made to trap (scripts/build.sh --test, feature test-trap).
+  const qrTestPkg = path.join(root, 'target/.tessera/qr-test-pkg');
+  if (!fs.existsSync(path.join(qrTestPkg, 'tessera_qr_wasm_bg.wasm'))) {
+    console.error('target/.tessera/qr-test-pkg is missing: run scripts/build.sh --test');
+    process.exit(1);
+  }
+  fs.rmSync(path.join(out, 'extension/qr/pkg'), { recursive: true, force: true });
+  fs.cpSync(qrTestPkg, path.join(out, 'extension/qr/pkg'), { recursive: true });
   fs.writeFileSync(path.join(out, 'extension/build-flags.js'),
     '// Written by scripts/assemble.mjs --test: this build is for automated tests only.\nexport const TEST_BUILD = true;\n');
 }

@@ -23,6 +23,19 @@ wasm="target/wasm32-unknown-unknown/wasm-release/tessera_wasm.wasm"
 rm -rf extension/pkg
 wasm-bindgen --target web --no-typescript --out-dir extension/pkg "$wasm"
 
+# The QR decoder is a module of its own (crate/qr-wasm), run in its own worker (extension/qr/).
+# Test builds get a variant whose decoder can be made to trap (feature test-trap), bound apart.
+log "building the QR decoder's wasm module"
+qr_wasm="target/wasm32-unknown-unknown/wasm-release/tessera_qr_wasm.wasm"
+if [ "$test_builds" = 1 ]; then
+  wasm_cargo build --locked -p tessera-qr-wasm --profile wasm-release --features test-trap
+  rm -rf "$STATE_DIR/qr-test-pkg"
+  wasm-bindgen --target web --no-typescript --out-dir "$STATE_DIR/qr-test-pkg" "$qr_wasm"
+fi
+wasm_cargo build --locked -p tessera-qr-wasm --profile wasm-release
+rm -rf extension/qr/pkg
+wasm-bindgen --target web --no-typescript --out-dir extension/qr/pkg "$qr_wasm"
+
 log "assembling dist/"
 mkdir -p dist
 variants=(chrome firefox)
@@ -40,6 +53,8 @@ done
 size() { wc -c < "$1" | tr -d ' '; }
 bound="extension/pkg/tessera_wasm_bg.wasm"
 printf 'wasm (bound): %s bytes raw, %s bytes gzipped\n' "$(size "$bound")" "$(gzip -9 -c "$bound" | wc -c | tr -d ' ')"
+qr_bound="extension/qr/pkg/tessera_qr_wasm_bg.wasm"
+printf 'QR decoder wasm (bound): %s bytes raw, %s bytes gzipped\n' "$(size "$qr_bound")" "$(gzip -9 -c "$qr_bound" | wc -c | tr -d ' ')"
 for b in chrome firefox; do
   printf 'dist/tessera-%s.zip: %s bytes\n' "$b" "$(size "dist/tessera-$b.zip")"
 done
