@@ -21,14 +21,14 @@ pub const MAX_PASSWORD_BYTES: usize = 4096;
 
 /// The `--format` names, in detection order.
 pub const FORMATS: &str = "otpauth, authenticator, aegis, 2fas, bitwarden-json, bitwarden-csv, \
-                           andotp, andotp-encrypted, freeotp-plus";
+                           andotp, andotp-encrypted, freeotp-plus, ente-encrypted";
 
 /// Usage text of `tessera import`.
 pub const USAGE: &str = "usage: tessera import FILE [--password-file F] [--format NAME]
   Prints the accounts of another authenticator's export as a JSON array (the `tessera parse`
   shape); skipped entries and their reasons go to standard error. The format is detected unless
   --format names one of: otpauth, authenticator, aegis, 2fas, bitwarden-json, bitwarden-csv,
-  andotp, andotp-encrypted, freeotp-plus.";
+  andotp, andotp-encrypted, freeotp-plus, ente-encrypted.";
 
 /// Why `tessera import` failed. Messages never contain a password or a secret.
 #[derive(Debug)]

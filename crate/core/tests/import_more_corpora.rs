@@ -181,21 +181,4 @@ fn proton_test_files() {
             "{file}"
         );
     }
-    // Ente Auth's encrypted exports are not read yet: a clear error, and the costly one (256 MiB
-    // with 16 passes) is refused as too much work.
-    for (file, want) in [
-        ("ente/encrypted.lowcomplexity.txt", ImportError::Unsupported),
-        (
-            "ente/encrypted.nominalcomplexity.txt",
-            ImportError::WorkFactorTooHigh,
-        ),
-    ] {
-        let bytes = std::fs::read(dir.join(file)).unwrap();
-        assert_eq!(import::detect(&bytes), None, "{file}");
-        assert_eq!(
-            import::import(&bytes, None, Some(b"password")).err(),
-            Some(want),
-            "{file}"
-        );
-    }
 }

@@ -26,11 +26,18 @@ pub const MAX_SCRYPT_COST: u64 = 1 << 22;
 
 /// Most Argon2 memory accepted, in KiB: 256 MiB. The Authenticator extension uses 19,456 KiB
 /// (OWASP's recommendation); libsodium's "moderate" limit is 256 MiB. Ente Auth exports made with
-/// libsodium's "sensitive" 1 GiB are refused: a browser tab cannot count on that much.
+/// libsodium's "sensitive" 1 GiB (or its 512 MiB fallback) are refused: a browser tab cannot count
+/// on that much. Ente's 256 MiB × 16 passes fallback, which phones use, is read.
 pub const MAX_ARGON2_MEMORY_KIB: u32 = 256 * 1024;
 
-/// Most Argon2 passes accepted (the Authenticator extension uses 2; libsodium's "sensitive" 4).
-pub const MAX_ARGON2_ITERATIONS: u32 = 10;
+/// Most Argon2 passes accepted (the Authenticator extension uses 2; libsodium's "sensitive" 4;
+/// Ente Auth's 256 MiB fallback 16).
+pub const MAX_ARGON2_ITERATIONS: u32 = 16;
+
+/// Most Argon2 work accepted, memory (KiB) × passes: 4 GiB·pass, the work of libsodium's
+/// "sensitive" cost and of each of Ente Auth's fallbacks (256 MiB × 16). It bounds the time a
+/// hostile file can take (measured in bench/IMPORT.md: about 3 s natively, longer in wasm).
+pub const MAX_ARGON2_WORK_KIB: u64 = 4 * 1024 * 1024;
 
 /// Most Argon2 lanes accepted (the Authenticator extension and libsodium use 1).
 pub const MAX_ARGON2_LANES: u32 = 16;
@@ -95,6 +102,7 @@ pub(super) fn check_argon2(
     if memory_kib > u64::from(MAX_ARGON2_MEMORY_KIB)
         || iterations > u64::from(MAX_ARGON2_ITERATIONS)
         || lanes > u64::from(MAX_ARGON2_LANES)
+        || memory_kib.saturating_mul(iterations) > MAX_ARGON2_WORK_KIB
     {
         return Err(ImportError::WorkFactorTooHigh);
     }
@@ -265,6 +273,21 @@ mod tests {
             check_argon2(19456, 2, 1 << 20),
             Err(ImportError::WorkFactorTooHigh)
         );
+        // Ente Auth's costs: 1 GiB × 4 and 512 MiB × 8 refused, 256 MiB × 16 read.
+        assert_eq!(
+            check_argon2(1 << 20, 4, 1),
+            Err(ImportError::WorkFactorTooHigh)
+        );
+        assert_eq!(
+            check_argon2(1 << 19, 8, 1),
+            Err(ImportError::WorkFactorTooHigh)
+        );
+        assert_eq!(
+            check_argon2(256 * 1024, 17, 1),
+            Err(ImportError::WorkFactorTooHigh)
+        );
+        #[cfg(not(fuzzing))]
+        assert_eq!(check_argon2(256 * 1024, 16, 1), Ok(()));
         assert_eq!(
             pbkdf2_sha1(b"p", b"s", u32::MAX).err(),
             Some(ImportError::WorkFactorTooHigh)

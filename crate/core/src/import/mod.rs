@@ -18,6 +18,7 @@
 //! | [`Format::BitwardenJson`], [`Format::BitwardenCsv`] | Bitwarden's unencrypted exports (`totp` as otpauth URI, `steam://` or bare base32) |
 //! | [`Format::AndOtp`], [`Format::AndOtpEncrypted`] | andOTP JSON, and its encrypted backups (current format: PBKDF2-HMAC-SHA1, AES-256-GCM; old format: SHA-256 of the password, AES-256-GCM) |
 //! | [`Format::FreeOtpPlus`] | FreeOTP+ JSON |
+//! | [`Format::EnteEncrypted`] | Ente Auth's encrypted export (Argon2id, libsodium secretstream XChaCha20-Poly1305), up to the Argon2 ceilings below: Ente's 1 GiB "sensitive" cost is refused, its 256 MiB × 16 passes fallback is read |
 //!
 //! Types beyond TOTP, HOTP and Steam are imported where they map exactly (Battle.net is TOTP with
 //! 8 digits) and skipped with [`reason::UNSUPPORTED_TYPE`] otherwise (mOTP, Yandex, …).
@@ -26,7 +27,7 @@
 //!
 //! Files above [`MAX_IMPORT_BYTES`] are refused before they are read, and so are work factors above
 //! the ceilings ([`MAX_SCRYPT_LOG_N`], [`MAX_SCRYPT_MEMORY_BYTES`], [`MAX_SCRYPT_COST`],
-//! [`MAX_ARGON2_MEMORY_KIB`], [`MAX_ARGON2_ITERATIONS`], [`MAX_ARGON2_LANES`],
+//! [`MAX_ARGON2_MEMORY_KIB`], [`MAX_ARGON2_ITERATIONS`], [`MAX_ARGON2_LANES`], [`MAX_ARGON2_WORK_KIB`],
 //! [`MAX_PBKDF2_ITERATIONS`]) before any key is derived: a hostile backup cannot hang the browser or
 //! exhaust its memory. A wrong password and a tampered file give the same opaque
 //! [`ImportError::Decrypt`], and nothing is imported.
@@ -38,6 +39,7 @@ mod andotp;
 mod authenticator;
 mod bitwarden;
 mod crypto;
+mod ente;
 mod freeotp;
 mod json;
 mod text;
@@ -45,8 +47,8 @@ mod twofas;
 
 pub use crate::migration::Skipped;
 pub use crypto::{
-    MAX_ARGON2_ITERATIONS, MAX_ARGON2_LANES, MAX_ARGON2_MEMORY_KIB, MAX_PBKDF2_ITERATIONS,
-    MAX_SCRYPT_COST, MAX_SCRYPT_LOG_N, MAX_SCRYPT_MEMORY_BYTES,
+    MAX_ARGON2_ITERATIONS, MAX_ARGON2_LANES, MAX_ARGON2_MEMORY_KIB, MAX_ARGON2_WORK_KIB,
+    MAX_PBKDF2_ITERATIONS, MAX_SCRYPT_COST, MAX_SCRYPT_LOG_N, MAX_SCRYPT_MEMORY_BYTES,
 };
 
 use crate::account::{Account, OtpType};
@@ -81,11 +83,13 @@ pub enum Format {
     AndOtpEncrypted,
     /// FreeOTP+ JSON backup.
     FreeOtpPlus,
+    /// Ente Auth encrypted export (Argon2id, XChaCha20-Poly1305 secretstream).
+    EnteEncrypted,
 }
 
 impl Format {
     /// Every format, in the order [`detect`] tries them.
-    pub const ALL: [Format; 9] = [
+    pub const ALL: [Format; 10] = [
         Format::OtpauthText,
         Format::AuthenticatorExtension,
         Format::Aegis,
@@ -95,6 +99,7 @@ impl Format {
         Format::AndOtp,
         Format::AndOtpEncrypted,
         Format::FreeOtpPlus,
+        Format::EnteEncrypted,
     ];
 
     /// Stable name (`[a-z0-9-]`), as the CLI's `--format` takes it.
@@ -109,6 +114,7 @@ impl Format {
             Format::AndOtp => "andotp",
             Format::AndOtpEncrypted => "andotp-encrypted",
             Format::FreeOtpPlus => "freeotp-plus",
+            Format::EnteEncrypted => "ente-encrypted",
         }
     }
 
@@ -248,6 +254,7 @@ pub fn detect(bytes: &[u8]) -> Option<Format> {
             (Format::BitwardenJson, bitwarden::detect_json),
             (Format::AndOtp, andotp::detect),
             (Format::FreeOtpPlus, freeotp::detect),
+            (Format::EnteEncrypted, ente::detect),
         ]
         .into_iter()
         .find(|(_, test)| test(&value))
@@ -277,7 +284,7 @@ pub fn import(
         Some(f) => f,
         None => match detect(bytes) {
             Some(f) => f,
-            None => return Err(not_detected(bytes)),
+            None => return Err(ImportError::UnknownFormat),
         },
     };
     let mut out = Collector::default();
@@ -299,6 +306,7 @@ pub fn import(
                     Format::BitwardenJson => bitwarden::import_json(&value, &mut out)?,
                     Format::AndOtp => andotp::import_plain(&value, &mut out)?,
                     Format::FreeOtpPlus => freeotp::import(&value, &mut out)?,
+                    Format::EnteEncrypted => ente::import(&value, password, &mut out)?,
                     // Handled above.
                     Format::OtpauthText | Format::BitwardenCsv | Format::AndOtpEncrypted => {
                         return Err(ImportError::Malformed)
@@ -312,29 +320,6 @@ pub fn import(
         accounts: out.accounts,
         skipped: out.skipped,
     })
-}
-
-/// Why a file of no known format cannot be imported: an Ente Auth encrypted export (Argon2id +
-/// XChaCha20-Poly1305, not read yet) is [`ImportError::Unsupported`], or
-/// [`ImportError::WorkFactorTooHigh`] when its Argon2 cost is above the ceilings; anything else is
-/// [`ImportError::UnknownFormat`].
-fn not_detected(bytes: &[u8]) -> ImportError {
-    let Some(value) = as_text(bytes).and_then(|t| json::parse(t).ok()) else {
-        return ImportError::UnknownFormat;
-    };
-    let Some(kdf) = value
-        .get("kdfParams")
-        .filter(|_| value.get("encryptedData").is_some())
-    else {
-        return ImportError::UnknownFormat;
-    };
-    // libsodium's memLimit is in bytes, opsLimit is the number of passes.
-    let memory = json::number_at(kdf, "memLimit").ok().flatten().unwrap_or(0);
-    let passes = json::number_at(kdf, "opsLimit").ok().flatten().unwrap_or(0);
-    match crypto::check_argon2(memory / 1024, passes, 1) {
-        Err(e) => e,
-        Ok(()) => ImportError::Unsupported,
-    }
 }
 
 /// The file as UTF-8 text without a byte-order mark, or `None` for binary content.
@@ -662,15 +647,15 @@ mod tests {
     }
 
     #[test]
-    fn ente_encrypted_exports_are_named_unsupported() {
-        let low = br#"{"version":1,"kdfParams":{"memLimit":67108864,"opsLimit":2,"salt":"AAAA"},"encryptedData":"AA","encryptionNonce":"AA"}"#;
-        assert_eq!(
-            import(low, None, Some(b"pw")),
-            Err(ImportError::Unsupported)
-        );
+    fn ente_encrypted_exports_check_the_argon2_ceilings_first() {
+        let low = br#"{"version":1,"kdfParams":{"memLimit":65536,"opsLimit":2,"salt":"AAAAAAAAAAAAAAAAAAAAAA=="},"encryptedData":"AA","encryptionNonce":"AA"}"#;
+        assert_eq!(detect(low), Some(Format::EnteEncrypted));
+        assert_eq!(import(low, None, None), Err(ImportError::PasswordRequired));
+        assert_eq!(import(low, None, Some(b"pw")), Err(ImportError::Malformed));
+        // libsodium's "sensitive" cost, 1 GiB: above the memory ceiling, refused without a password.
         let sensitive = br#"{"version":1,"kdfParams":{"memLimit":1073741824,"opsLimit":4,"salt":"AAAA"},"encryptedData":"AA","encryptionNonce":"AA"}"#;
         assert_eq!(
-            import(sensitive, None, Some(b"pw")),
+            import(sensitive, None, None),
             Err(ImportError::WorkFactorTooHigh)
         );
         assert_eq!(
