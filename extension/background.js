@@ -28,6 +28,7 @@ import { handlerFor } from './worker/registry.js';
 // Feature modules: each registers its requests (worker/registry.js).
 import { provideContext } from './worker/fill.js';
 import './worker/import.js';
+import './worker/export.js';
 
 const LEGACY_KEY = 'accounts';
 const POINTER_KEY = 'vault.current';

@@ -37,6 +37,12 @@ export const MSG = Object.freeze({
    *  duplicates: [{ issuer, account }], skipped: [{ issuer, account, reason }] }; errors import_password_required
    *  (ask for the password), import_decrypt (wrong password: nothing imported), import_is_tessera_backup, … */
   IMPORT_FILE: 'import.file',
+  /** Export for other apps (worker/export.js). { format: 'uris' | 'aegis' | 'migration', password? (a vault with a
+   *  password: entered again), confirmed? (a vault without one: true once the user confirmed) } → { ok, format,
+   *  text (uris, aegis: the file; null for migration), uris (migration: transfer URIs, one QR code each, in order),
+   *  leftOut, caution: [{ index, issuer, account, reason }] }. Carries secrets: never log or store it. Errors
+   *  password_empty, vault_decrypt (wrong password), export_needs_confirmation, export_no_accounts, … */
+  EXPORT_ACCOUNTS: 'export.accounts',
 });
 
 /** An error answer from the background, with its code. */
