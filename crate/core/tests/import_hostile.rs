@@ -109,6 +109,60 @@ fn hostile_authenticator_argon2_memory() {
 }
 
 #[test]
+fn hostile_ente_parameters() {
+    let export = |mem: &str, ops: &str, salt: &str, data: &str, nonce: &str| {
+        format!(
+            r#"{{"version":1,"kdfParams":{{"memLimit":{mem},"opsLimit":{ops},"salt":"{salt}"}},"encryptedData":"{data}","encryptionNonce":"{nonce}"}}"#
+        )
+    };
+    let salt = "AAAAAAAAAAAAAAAAAAAAAA==";
+    let data = "AAAAAAAAAAAAAAAAAAAAAAAA";
+    let nonce = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    // Above the ceilings: refused before a password is asked for, and before any work.
+    for (mem, ops) in [
+        ("1073741824", "4"),
+        ("536870912", "8"),
+        ("268435456", "17"),
+        ("18446744073709551615", "1"),
+        ("8192", "4294967296"),
+    ] {
+        for password in [None, Some(&b"pw"[..])] {
+            assert_eq!(
+                import::import(
+                    export(mem, ops, salt, data, nonce).as_bytes(),
+                    None,
+                    password
+                )
+                .err(),
+                Some(ImportError::WorkFactorTooHigh),
+                "{mem} {ops}"
+            );
+        }
+    }
+    // Wrong types, lengths and values: malformed, never a panic.
+    for bad in [
+        export("-1", "2", salt, data, nonce),
+        export("8192", "2.5", salt, data, nonce),
+        export("8192", "2", "AAAA", data, nonce),
+        export("8192", "2", salt, "AAAA", nonce),
+        export("8192", "2", salt, data, "AAAA"),
+        export("8192", "2", salt, "!!", nonce),
+        export("0", "2", salt, data, nonce),
+        export("8192", "0", salt, data, nonce),
+    ] {
+        let got = import::import(bad.as_bytes(), None, Some(b"pw")).err();
+        assert_eq!(got, Some(ImportError::Malformed), "{bad}");
+        read_every_way(bad.as_bytes(), Some(b"pw"));
+    }
+    // Well-formed but not sealed with this password: the opaque decrypt error.
+    let sealed = export("8192", "1", salt, data, nonce);
+    assert_eq!(
+        import::import(sealed.as_bytes(), None, Some(b"pw")).err(),
+        Some(ImportError::Decrypt)
+    );
+}
+
+#[test]
 fn hostile_andotp_iterations() {
     // Current format with 2^31 − 1 PBKDF2 iterations: refused without work, as a wrong password.
     let mut file = 0x7fff_ffffu32.to_be_bytes().to_vec();
@@ -308,6 +362,22 @@ fn truncated_and_mutated_corpus_files_never_panic() {
                 }
             }
             read_every_way(&m, None);
+        }
+    }
+    // An encrypted file read with its password: every cut and mutation still ends in an error or
+    // valid accounts (Ente's low-cost export, 10 KiB of Argon2 per attempt).
+    if let Some(dir) = corpus("proton-authenticator") {
+        let dir = dir.join("test_data/authenticator/ente");
+        let file = std::fs::read(dir.join("encrypted.lowcomplexity.txt")).unwrap();
+        let password = std::fs::read(dir.join("password")).unwrap();
+        for cut in (0..file.len()).step_by(file.len() / 50 + 1) {
+            read_every_way(&file[..cut], Some(&password));
+        }
+        for _ in 0..40 {
+            let mut m = file.clone();
+            let at = rng.below(m.len());
+            m[at] = rng.next() as u8;
+            read_every_way(&m, Some(&password));
         }
     }
 }
