@@ -11,6 +11,7 @@ pub mod otp;
 pub mod qr;
 pub mod qr_encode;
 pub mod secret;
+pub mod sync;
 pub mod uri;
 pub mod vault;
 
