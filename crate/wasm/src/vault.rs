@@ -781,6 +781,29 @@ impl VaultHandle {
     }
 }
 
+// For sibling binding modules (sync.rs): read the open vault, and replace it resealed.
+impl VaultHandle {
+    /// The open vault.
+    pub(crate) fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    /// This installation's device id.
+    pub(crate) fn device(&self) -> DeviceId {
+        self.device
+    }
+
+    /// The sealed vault as last committed (for its header).
+    pub(crate) fn sealed_bytes(&self) -> &[u8] {
+        &self.sealed
+    }
+
+    /// Reseals `changed` under the current key and slots and, only if that worked, takes it.
+    pub(crate) fn replace(&mut self, changed: Vault) -> Result<(), JsValue> {
+        self.commit(changed)
+    }
+}
+
 /// `undefined`/`null` → no sites; otherwise an array of strings, trimmed, lower-cased, without
 /// empty entries or repeats, within the core's limits (`details_invalid` otherwise).
 fn sites_from_js(value: JsValue) -> Result<Vec<String>, JsValue> {
