@@ -29,6 +29,7 @@ import { handlerFor } from './worker/registry.js';
 import { provideContext } from './worker/fill.js';
 import './worker/import.js';
 import './worker/export.js';
+import './worker/accounts.js';
 
 const LEGACY_KEY = 'accounts';
 const POINTER_KEY = 'vault.current';

@@ -43,6 +43,28 @@ export const MSG = Object.freeze({
    *  leftOut, caution: [{ index, issuer, account, reason }] }. Carries secrets: never log or store it. Errors
    *  password_empty, vault_decrypt (wrong password), export_needs_confirmation, export_no_accounts, … */
   EXPORT_ACCOUNTS: 'export.accounts',
+  /** Account requests of the popup (worker/accounts.js); each → { ok } unless noted, errors id_invalid,
+   *  account_not_found, vault_locked. { id }: moves the account to Recently deleted (30 days). */
+  DELETE: 'accounts.delete',
+  /** { id }: deletes for good (a plain tombstone at once). */
+  ERASE: 'accounts.erase',
+  /** → { ok, now, deleted: [{ id, type, issuer, account, deletedAt, purgeAt }] } (restorable; purges older ones) */
+  LIST_DELETED: 'accounts.listDeleted',
+  /** { id }: restores a recently deleted account; error account_duplicate when it was added again since */
+  RESTORE: 'accounts.restore',
+  /** { id, pinned: boolean } */
+  PIN: 'accounts.pin',
+  /** { id, target, after: boolean }: moves id just before (or after) target in the manual order */
+  MOVE: 'accounts.move',
+  /** { id } → { ok, counter, account }: HOTP "next code": the counter goes up by one and is saved */
+  HOTP_NEXT: 'accounts.hotpNext',
+  /** { id, issuer, account, sites: [host] }: edits labels and sites (vault_invalid_record over the limits) */
+  EDIT: 'accounts.edit',
+  /** { id }: records a copy/fill now, for the "last used" order (storage.local["accounts.lastUsed"]) */
+  MARK_USED: 'accounts.markUsed',
+  /** { id, password? | confirmed? } → { ok, secret, uri }: for the details view only. With a password set,
+   *  `password` is checked (vault_decrypt, password_empty); without one, confirmed: true (confirmation_required). */
+  REVEAL: 'accounts.reveal',
 });
 
 /** An error answer from the background, with its code. */

@@ -1,57 +1,121 @@
-// The popup: live codes as tiles, and a minimal "add by secret key" form; an unlock form while the
-// vault is locked, a lock button, and a banner while no password protects the vault.
+// The popup: live codes as tiles (copy on click or Enter, fill into the active tab when it is one
+// of the account's sites), search, pins and order, HOTP's next code, add by typing or by pasting an
+// otpauth:// link, edit, delete with "recently deleted", the details view (secret and QR code behind
+// the password), and the unlock form while the vault is locked.
 //
-// Codes come from the background (which never sends secrets) and are asked for again only at the
-// earliest step boundary; between answers only the countdowns change. The form's preview code is
-// computed here, with the popup's own copy of the wasm module, so the secret leaves this page only
-// when the user adds the account.
-import init, { codeAt } from '../pkg/tessera_wasm.js';
+// Speed (issue 7: 500 accounts painted ≤ 100 ms after navigation, ≤ 50 ms main thread per second):
+// tiles are built once and then only changed text is written. Codes are asked for again only at
+// the earliest step boundary; between answers a one-second tick writes the countdown texts that
+// changed (and the "next code" in a step's last five seconds). Each progress bar is one CSS
+// animation started in step with the clock, so it costs no script at all. The first paint of codes
+// is marked `tessera:codes-painted` for the benchmark.
+//
+// The popup gets labels and codes, never secrets, except the details view after the password (or a
+// confirmation without one). The form's preview code is computed here with the popup's own copy of
+// the wasm module, so a typed secret leaves this page only when the user adds the account.
+import init, { codeAt, parseUri } from '../pkg/tessera_wasm.js';
 import { api, wasmUrl } from '../compat.js';
 import { loadClock, now, watchClock } from '../lib/clock.js';
 import { groupCode, secondsLeft } from '../lib/format.js';
 import { applyI18n, errorText, t } from '../lib/i18n.js';
 import { MSG, request } from '../lib/messaging.js';
-import { hostOfUrl } from '../lib/site.js';
+import { renderQr } from '../lib/qr-render.js';
+import { loadSettings, saveSetting, watchSettings } from '../lib/settings.js';
+import { hostOfUrl, siteMatches } from '../lib/site.js';
 import { targetTabId } from '../lib/tab.js';
+import { applyTheme } from '../lib/theme.js';
 
 const $ = (id) => document.getElementById(id);
 const list = $('accounts');
 const form = $('add-form');
-const tiles = new Map(); // id -> { li, button, issuer, account, code, countdown, bar, data }
+const actions = $('tile-actions');
+const editForm = $('edit-form');
+const tiles = new Map(); // id -> { li, button, badge, issuer, account, code, next, countdown, bar, menu, hotp, data }
 
+const LAST_USED_KEY = 'accounts.lastUsed';
+const CLEAR_CLIPBOARD_MS = 30_000;
+const WARNING_SECONDS = 5;
+
+let settings = { sort: 'manual', hideCodes: false, clearClipboard: false };
+let lastUsed = {};
+let accounts = [];
+let isProtected = false;
 let refreshTimer = 0;
 let wasmReady = null;
+let painted = false;
+let actionsFor = null; // the id whose action panel is open
+let editing = null; // the id being edited
+let revealing = null; // the id of the details dialog
+let clipboardTimer = 0;
 
 function showStatus(text) {
   $('status').textContent = text;
-}
-
-// ---- Tiles -------------------------------------------------------------------------------------
-
-function makeTile(id) {
-  const li = document.createElement('li');
-  const button = document.createElement('button');
-  button.type = 'button';
-  button.className = 'tile';
-  button.dataset.id = id;
-  const parts = {};
-  for (const name of ['issuer', 'account', 'code', 'countdown', 'bar']) {
-    parts[name] = document.createElement('span');
-    parts[name].className = name;
-  }
-  parts.countdown.setAttribute('aria-hidden', 'true');
-  button.append(parts.issuer, parts.countdown, parts.account, parts.code, parts.bar);
-  button.addEventListener('click', () => copy(id));
-  li.append(button);
-  return { li, button, ...parts, data: null };
 }
 
 function setText(el, text) {
   if (el.textContent !== text) el.textContent = text;
 }
 
-function fillTile(tile, a) {
+function labelOf(a) {
+  return [a.issuer, a.account].filter(Boolean).join(' – ') || a.id;
+}
+
+function wasm() {
+  wasmReady ??= init({ module_or_path: wasmUrl });
+  return wasmReady;
+}
+
+// ---- Tiles -------------------------------------------------------------------------------------
+
+/** A hue from the issuer's name, so one issuer always gets one colour. */
+function hueOf(text) {
+  let h = 0;
+  for (const ch of text.toLowerCase()) h = (h * 31 + ch.codePointAt(0)) % 360;
+  return h;
+}
+
+function makeTile(id) {
+  const li = document.createElement('li');
+  li.className = 'item';
+  li.dataset.id = id;
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'tile';
+  button.dataset.id = id;
+  const parts = {};
+  for (const name of ['badge', 'issuer', 'account', 'code', 'next', 'countdown', 'bar']) {
+    parts[name] = document.createElement('span');
+    parts[name].className = name;
+  }
+  parts.badge.setAttribute('aria-hidden', 'true');
+  parts.countdown.setAttribute('aria-hidden', 'true');
+  parts.bar.setAttribute('aria-hidden', 'true');
+  button.append(parts.badge, parts.issuer, parts.countdown, parts.account, parts.code, parts.next, parts.bar);
+  const menu = document.createElement('button');
+  menu.type = 'button';
+  menu.className = 'menu';
+  menu.textContent = '⋯';
+  menu.setAttribute('aria-expanded', 'false');
+  menu.setAttribute('aria-controls', 'tile-actions');
+  li.append(button, menu);
+  return { li, button, menu, hotp: null, ...parts, data: null, step: null };
+}
+
+function hotpButton(tile) {
+  if (!tile.hotp) {
+    tile.hotp = document.createElement('button');
+    tile.hotp.type = 'button';
+    tile.hotp.className = 'hotp-next';
+    tile.hotp.textContent = t('nextCode');
+    tile.li.insertBefore(tile.hotp, tile.menu);
+  }
+  return tile.hotp;
+}
+
+function fillTile(tile, a, nowMs) {
+  const before = tile.data;
   tile.data = a;
+  tile.li.classList.toggle('pinned', Boolean(a.pinned));
   tile.button.classList.toggle('error', Boolean(a.error));
   if (a.error) {
     setText(tile.issuer, '?');
@@ -61,13 +125,35 @@ function fillTile(tile, a) {
     tile.button.removeAttribute('aria-label');
     return;
   }
-  setText(tile.issuer, a.issuer);
-  setText(tile.account, a.account);
+  const label = labelOf(a);
+  if (!before || before.issuer !== a.issuer || before.account !== a.account) {
+    setText(tile.issuer, a.issuer);
+    setText(tile.account, a.account);
+    const name = a.issuer || a.account || '?';
+    setText(tile.badge, [...name.trim()][0]?.toUpperCase() ?? '?');
+    tile.badge.style.setProperty('--hue', String(hueOf(name)));
+    tile.menu.setAttribute('aria-label', t('tileActions', [label]));
+  }
   setText(tile.code, groupCode(a.code));
-  const label = [a.issuer, a.account].filter(Boolean).join(' – ');
-  tile.button.setAttribute('aria-label', `${t('copyHint', [label])}: ${a.code}`);
-  tile.bar.hidden = a.validUntil == null;
-  updateCountdown(tile, now());
+  const spoken = settings.hideCodes ? t('copyHint', [label]) : `${t('copyHint', [label])}: ${a.code}`;
+  if (tile.button.getAttribute('aria-label') !== spoken) tile.button.setAttribute('aria-label', spoken);
+  const isHotp = a.validUntil == null;
+  tile.bar.hidden = isHotp;
+  if (isHotp) {
+    const next = hotpButton(tile);
+    next.setAttribute('aria-label', t('nextCodeFor', [label]));
+  } else if (tile.hotp) {
+    tile.hotp.remove();
+    tile.hotp = null;
+  }
+  if (!isHotp && (!before || before.period !== a.period)) {
+    // One CSS animation per tile, in step with the clock for good (steps start at multiples of
+    // the period since the epoch), so the bar needs no script after this.
+    const periodMs = a.period * 1000;
+    tile.bar.style.setProperty('--period', `${a.period}s`);
+    tile.bar.style.setProperty('--delay', `${-((nowMs % periodMs) / 1000).toFixed(3)}s`);
+  }
+  updateCountdown(tile, nowMs);
 }
 
 function updateCountdown(tile, nowMs) {
@@ -79,34 +165,78 @@ function updateCountdown(tile, nowMs) {
   }
   const left = secondsLeft(a.validUntil, nowMs);
   setText(tile.countdown, t('secondsLeft', [String(left)]));
-  const long = t('secondsLeftLong', [String(left)]);
-  if (tile.countdown.title !== long) tile.countdown.title = long;
-  const fraction = Math.min(1, Math.max(0, (a.validUntil - nowMs) / (a.period * 1000)));
-  tile.bar.style.setProperty('--left', fraction.toFixed(3));
+  const soon = left <= WARNING_SECONDS;
+  if (tile.button.classList.contains('soon') !== soon) tile.button.classList.toggle('soon', soon);
+  setText(tile.next, soon && a.nextCode ? t('upcomingCode', [groupCode(a.nextCode)]) : '');
 }
 
-function render(accounts) {
+function nameKey(a) {
+  return `${a.issuer || a.account}\u0000${a.account}`.toLocaleLowerCase();
+}
+
+/** The display order: pinned first; then by the chosen order (manual: the vault's). */
+function ordered(items) {
+  const index = new Map(items.map((a, i) => [a.id, i]));
+  const by = {
+    manual: (a, b) => index.get(a.id) - index.get(b.id),
+    name: (a, b) => nameKey(a).localeCompare(nameKey(b)) || index.get(a.id) - index.get(b.id),
+    recent: (a, b) => (lastUsed[b.id] ?? 0) - (lastUsed[a.id] ?? 0) || index.get(a.id) - index.get(b.id),
+  }[settings.sort] ?? ((a, b) => index.get(a.id) - index.get(b.id));
+  return [...items].sort((a, b) => Number(Boolean(b.pinned)) - Number(Boolean(a.pinned)) || by(a, b));
+}
+
+function render() {
+  const nowMs = now();
   const seen = new Set();
-  accounts.forEach((a, index) => {
+  ordered(accounts).forEach((a, index) => {
     seen.add(a.id);
     let tile = tiles.get(a.id);
     if (!tile) {
       tile = makeTile(a.id);
       tiles.set(a.id, tile);
     }
-    fillTile(tile, a);
+    fillTile(tile, a, nowMs);
+    tile.li.draggable = settings.sort === 'manual';
     // Move a node only when the order changed: moving the focused tile would drop its focus.
     if (list.children[index] !== tile.li) list.insertBefore(tile.li, list.children[index] ?? null);
   });
   for (const [id, tile] of tiles) {
     if (!seen.has(id)) {
+      if (actionsFor === id) closeActions(false);
       tile.li.remove();
       tiles.delete(id);
     }
   }
+  applyFilter();
   $('loading').hidden = true;
   $('empty').hidden = accounts.length > 0;
+  $('toolbar').hidden = accounts.length === 0;
+  if (!painted && accounts.length > 0) {
+    painted = true;
+    // After the frame that shows the codes has been painted.
+    requestAnimationFrame(() => setTimeout(() => performance.mark('tessera:codes-painted'), 0));
+  }
 }
+
+// ---- Search ------------------------------------------------------------------------------------
+
+function applyFilter() {
+  const query = $('search').value.trim().toLocaleLowerCase();
+  let shown = 0;
+  for (const tile of tiles.values()) {
+    const a = tile.data;
+    const match = query === '' || `${a.issuer ?? ''} ${a.account ?? ''}`.toLocaleLowerCase().includes(query);
+    if (tile.li.hidden === match) tile.li.hidden = !match;
+    if (match) shown += 1;
+  }
+  $('no-results').hidden = shown > 0 || tiles.size === 0;
+}
+
+function visibleTiles() {
+  return [...list.children].filter((li) => !li.hidden).map((li) => tiles.get(li.dataset.id));
+}
+
+// ---- Locked / open -----------------------------------------------------------------------------
 
 /** Shows either the unlock form or the accounts. */
 function showLocked(locked) {
@@ -116,8 +246,11 @@ function showLocked(locked) {
     $('lock-button').hidden = true;
     $('no-password').hidden = true;
     $('loading').hidden = true;
+    closeActions(false);
+    closeDetails();
     for (const tile of tiles.values()) tile.li.remove();
     tiles.clear();
+    accounts = [];
     if (document.activeElement === document.body) $('unlock-password').focus();
   }
 }
@@ -129,9 +262,11 @@ async function refresh() {
     await loadClock();
     const answer = await request(MSG.LIST);
     showLocked(false);
+    isProtected = answer.protected;
     $('lock-button').hidden = !answer.protected;
     $('no-password').hidden = answer.protected;
-    render(answer.accounts);
+    accounts = answer.accounts;
+    render();
     const boundaries = answer.accounts.map((a) => a.validUntil).filter(Number.isFinite);
     if (boundaries.length > 0) {
       // A few ms past the boundary, so the next answer is certainly the next step.
@@ -146,8 +281,6 @@ async function refresh() {
     refreshTimer = setTimeout(refresh, 5000);
   }
 }
-
-// ---- Lock and unlock ---------------------------------------------------------------------------
 
 async function unlock(event) {
   event.preventDefault();
@@ -184,7 +317,8 @@ function tick() {
   setTimeout(tick, 1000 - (Date.now() % 1000));
 }
 
-/** Copies the code; then, for an account bound to sites, asks the worker to fill the target tab. */
+// ---- Copy and fill -----------------------------------------------------------------------------
+
 async function copy(id) {
   const data = tiles.get(id)?.data;
   const code = data?.code;
@@ -192,29 +326,423 @@ async function copy(id) {
   try {
     await navigator.clipboard.writeText(code);
     showStatus(t('copied'));
+    scheduleClipboardClear(code);
   } catch {
     showStatus(t('copyFailed'));
   }
+  request(MSG.MARK_USED, { id }).catch(() => {});
+  lastUsed = { ...lastUsed, [id]: Date.now() };
   if (!Array.isArray(data.sites) || data.sites.length === 0) return;
   try {
     const tabId = await targetTabId();
     if (!Number.isInteger(tabId)) return;
+    // Ask to fill only when the tab is one of the account's sites (where the tab's address can be
+    // read); the worker checks again and refuses anything else.
+    const host = await hostOfTab(tabId);
+    if (host !== null && !siteMatches(host, data.sites)) return;
     const answer = await request(MSG.FILL, { id, tabId });
     showStatus(t('filledInto', [answer.host]));
+  } catch (error) {
+    // Copying worked; a failed fill is only a note.
+    showStatus(`${t('copied')} ${errorText(error.code)}`);
+  }
+}
+
+/** The host of tab `tabId`, '' for a non-web page, null when its address cannot be read. */
+async function hostOfTab(tabId) {
+  try {
+    const tab = await api.tabs.get(tabId);
+    return typeof tab?.url === 'string' ? hostOfUrl(tab.url) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Clears the clipboard 30 s after a copy (while the popup is open: the only time a page may). */
+function scheduleClipboardClear(code) {
+  clearTimeout(clipboardTimer);
+  if (!settings.clearClipboard) return;
+  clipboardTimer = setTimeout(async () => {
+    try {
+      const current = await navigator.clipboard.readText().catch(() => code);
+      if (current === code) {
+        await navigator.clipboard.writeText('');
+        showStatus(t('clipboardCleared'));
+      }
+    } catch {
+      // The page lost focus or the browser refused: nothing more can be done here.
+    }
+  }, CLEAR_CLIPBOARD_MS);
+}
+
+async function hotpNext(id) {
+  try {
+    const answer = await request(MSG.HOTP_NEXT, { id });
+    const tile = tiles.get(id);
+    if (tile && answer.account) fillTile(tile, answer.account, now());
+    accounts = accounts.map((a) => (a.id === id && answer.account ? answer.account : a));
+    showStatus(t('counterAdvanced', [String(answer.counter)]));
   } catch (error) {
     showStatus(errorText(error.code));
   }
 }
 
-/** The target tab's host name when it is an http(s) page (and readable: activeTab), else ''. */
-async function targetHost() {
-  try {
-    const tabId = await targetTabId();
-    if (!Number.isInteger(tabId)) return '';
-    return hostOfUrl((await api.tabs.get(tabId))?.url);
-  } catch {
-    return '';
+// ---- Tile actions ------------------------------------------------------------------------------
+
+function openActions(id) {
+  const tile = tiles.get(id);
+  if (!tile) return;
+  if (actionsFor === id) {
+    closeActions(true);
+    return;
   }
+  closeActions(false);
+  actionsFor = id;
+  actions.querySelector('[data-action="pin"]').textContent = tile.data.pinned ? t('unpin') : t('pin');
+  const manual = settings.sort === 'manual';
+  for (const b of actions.querySelectorAll('[data-action="up"], [data-action="down"]')) b.hidden = !manual;
+  actions.setAttribute('aria-label', t('tileActions', [labelOf(tile.data)]));
+  tile.li.append(actions);
+  actions.hidden = false;
+  tile.menu.setAttribute('aria-expanded', 'true');
+  actions.querySelector('button').focus();
+}
+
+function closeActions(refocus) {
+  if (actionsFor === null) return;
+  const tile = tiles.get(actionsFor);
+  actions.hidden = true;
+  document.querySelector('main').append(actions);
+  if (tile) {
+    tile.menu.setAttribute('aria-expanded', 'false');
+    if (refocus) tile.menu.focus();
+  }
+  actionsFor = null;
+}
+
+async function onAction(action) {
+  const id = actionsFor;
+  const tile = tiles.get(id);
+  if (!tile) return;
+  const label = labelOf(tile.data);
+  switch (action) {
+    case 'pin': {
+      const pinned = !tile.data.pinned;
+      closeActions(false);
+      try {
+        await request(MSG.PIN, { id, pinned });
+        showStatus(t(pinned ? 'pinned' : 'unpinned', [label]));
+        await refresh();
+      } catch (error) {
+        showStatus(errorText(error.code));
+      }
+      tiles.get(id)?.button.focus();
+      return;
+    }
+    case 'up':
+    case 'down':
+      closeActions(false);
+      await moveBy(id, action === 'up' ? -1 : 1);
+      return;
+    case 'edit':
+      closeActions(false);
+      openEdit(id);
+      return;
+    case 'details':
+      closeActions(false);
+      openDetails(id);
+      return;
+    case 'delete':
+      closeActions(false);
+      await confirmDelete(id);
+      return;
+    default:
+  }
+}
+
+// ---- Order: keyboard and drag -------------------------------------------------------------------
+
+/** Moves `id` one place up (−1) or down (+1) among the visible tiles of its group (pinned or not). */
+async function moveBy(id, direction) {
+  if (settings.sort !== 'manual') {
+    showStatus(t('moveNeedsManual'));
+    return;
+  }
+  const tile = tiles.get(id);
+  const group = visibleTiles().filter((x) => Boolean(x.data.pinned) === Boolean(tile.data.pinned));
+  const at = group.indexOf(tile);
+  const neighbour = group[at + direction];
+  if (!neighbour) return;
+  await moveTo(id, neighbour.data.id, direction > 0);
+}
+
+async function moveTo(id, target, after) {
+  try {
+    await request(MSG.MOVE, { id, target, after });
+    await refresh();
+    const tile = tiles.get(id);
+    const group = visibleTiles().filter((x) => Boolean(x.data.pinned) === Boolean(tile.data.pinned));
+    showStatus(t('moved', [String(group.indexOf(tile) + 1), String(group.length)]));
+    tile.button.focus();
+  } catch (error) {
+    showStatus(errorText(error.code));
+  }
+}
+
+function onListKey(event) {
+  const tileButton = event.target.closest?.('.tile');
+  if (!tileButton) return;
+  const id = tileButton.dataset.id;
+  const key = event.key;
+  if (event.altKey && (key === 'ArrowUp' || key === 'ArrowDown')) {
+    event.preventDefault();
+    moveBy(id, key === 'ArrowUp' ? -1 : 1);
+    return;
+  }
+  if (event.altKey || event.ctrlKey || event.metaKey) return;
+  const shown = visibleTiles();
+  const at = shown.indexOf(tiles.get(id));
+  let to = null;
+  if (key === 'ArrowDown') to = shown[at + 1];
+  else if (key === 'ArrowUp') to = shown[at - 1];
+  else if (key === 'Home') to = shown[0];
+  else if (key === 'End') to = shown[shown.length - 1];
+  if (to) {
+    event.preventDefault();
+    to.button.focus();
+  }
+}
+
+let dragged = null;
+
+function onDragStart(event) {
+  const li = event.target.closest?.('li.item');
+  if (!li || settings.sort !== 'manual') return;
+  dragged = li.dataset.id;
+  event.dataTransfer.effectAllowed = 'move';
+  event.dataTransfer.setData('text/plain', ''); // Firefox starts a drag only with data
+  li.classList.add('dragging');
+}
+
+function dropPlace(event) {
+  const li = event.target.closest?.('li.item');
+  if (!li || !dragged || li.dataset.id === dragged) return null;
+  const box = li.getBoundingClientRect();
+  return { li, after: event.clientY > box.top + box.height / 2 };
+}
+
+function onDragOver(event) {
+  const place = dropPlace(event);
+  if (!place) return;
+  event.preventDefault();
+  event.dataTransfer.dropEffect = 'move';
+  for (const el of list.querySelectorAll('.drop-before, .drop-after')) el.classList.remove('drop-before', 'drop-after');
+  place.li.classList.add(place.after ? 'drop-after' : 'drop-before');
+}
+
+function endDrag() {
+  for (const el of list.querySelectorAll('.drop-before, .drop-after, .dragging')) {
+    el.classList.remove('drop-before', 'drop-after', 'dragging');
+  }
+  dragged = null;
+}
+
+function onDrop(event) {
+  const place = dropPlace(event);
+  const id = dragged;
+  endDrag();
+  if (!place) return;
+  event.preventDefault();
+  moveTo(id, place.li.dataset.id, place.after);
+}
+
+// ---- Delete and recently deleted ---------------------------------------------------------------
+
+function askConfirmation(text) {
+  const dialog = $('confirm-dialog');
+  $('confirm-text').textContent = text;
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
+    dialog.returnValue = '';
+    dialog.showModal();
+    $('confirm-cancel').focus();
+  });
+}
+
+async function confirmDelete(id) {
+  const tile = tiles.get(id);
+  const label = labelOf(tile.data);
+  const ok = await askConfirmation(t('confirmDelete', [label]));
+  if (!ok) {
+    tiles.get(id)?.button.focus();
+    return;
+  }
+  const shown = visibleTiles();
+  const neighbour = shown[shown.indexOf(tile) + 1] ?? shown[shown.indexOf(tile) - 1];
+  try {
+    await request(MSG.DELETE, { id });
+    showStatus(t('deletedStatus', [label]));
+    await refresh();
+    if (!$('deleted-section').hidden) await showDeleted();
+    (neighbour?.button ?? $('add-toggle')).focus();
+  } catch (error) {
+    showStatus(errorText(error.code));
+  }
+}
+
+function formatDate(ms) {
+  return new Date(ms).toLocaleDateString(api.i18n.getUILanguage(), { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+async function showDeleted() {
+  const ul = $('deleted-list');
+  try {
+    const answer = await request(MSG.LIST_DELETED);
+    ul.replaceChildren(
+      ...answer.deleted.map((d) => {
+        const li = document.createElement('li');
+        const name = document.createElement('span');
+        name.className = 'deleted-name';
+        name.textContent = labelOf(d);
+        const when = document.createElement('span');
+        when.className = 'hint';
+        when.textContent = t('deletedUntil', [formatDate(d.deletedAt), formatDate(d.purgeAt)]);
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'restore';
+        button.textContent = t('restore');
+        button.setAttribute('aria-label', t('restoreLabel', [labelOf(d)]));
+        button.addEventListener('click', () => restore(d));
+        li.append(name, when, button);
+        return li;
+      }),
+    );
+    $('deleted-empty').hidden = answer.deleted.length > 0;
+  } catch (error) {
+    showStatus(errorText(error.code));
+  }
+}
+
+async function restore(d) {
+  try {
+    await request(MSG.RESTORE, { id: d.id });
+    showStatus(t('restored', [labelOf(d)]));
+    await refresh();
+    await showDeleted();
+    ($('deleted-list').querySelector('button') ?? $('deleted-toggle')).focus();
+  } catch (error) {
+    showStatus(errorText(error.code));
+  }
+}
+
+function toggleDeleted() {
+  const section = $('deleted-section');
+  const open = section.hidden;
+  section.hidden = !open;
+  $('deleted-toggle').setAttribute('aria-expanded', String(open));
+  if (open) showDeleted();
+}
+
+// ---- Edit --------------------------------------------------------------------------------------
+
+function openEdit(id) {
+  const tile = tiles.get(id);
+  if (!tile) return;
+  editing = id;
+  $('edit-title').textContent = t('editTitle', [labelOf(tile.data)]);
+  $('edit-issuer').value = tile.data.issuer;
+  $('edit-account').value = tile.data.account;
+  $('edit-sites').value = (tile.data.sites ?? []).join(', ');
+  $('edit-error').textContent = '';
+  tile.li.after(editForm);
+  editForm.hidden = false;
+  $('edit-issuer').focus();
+}
+
+function closeEdit() {
+  const id = editing;
+  editing = null;
+  editForm.hidden = true;
+  document.querySelector('main').append(editForm);
+  tiles.get(id)?.button.focus();
+}
+
+async function submitEdit(event) {
+  event.preventDefault();
+  const sites = $('edit-sites')
+    .value.split(/[\s,]+/)
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  try {
+    await request(MSG.EDIT, {
+      id: editing,
+      issuer: $('edit-issuer').value.trim(),
+      account: $('edit-account').value.trim(),
+      sites,
+    });
+    showStatus(t('savedAccount'));
+    await refresh();
+    closeEdit();
+  } catch (error) {
+    $('edit-error').textContent = errorText(error.code);
+  }
+}
+
+// ---- Details: secret and QR code ---------------------------------------------------------------
+
+function openDetails(id) {
+  const tile = tiles.get(id);
+  if (!tile) return;
+  revealing = id;
+  const dialog = $('details-dialog');
+  $('details-title').textContent = t('detailsTitle', [labelOf(tile.data)]);
+  $('details-prompt').textContent = t(isProtected ? 'detailsPasswordPrompt' : 'detailsConfirmPrompt');
+  $('details-password-row').hidden = !isProtected;
+  $('details-error').textContent = '';
+  $('details-form').hidden = false;
+  $('details-revealed').hidden = true;
+  dialog.showModal();
+  (isProtected ? $('details-password') : $('details-show')).focus();
+  wasm(); // for the QR code
+}
+
+async function submitDetails(event) {
+  event.preventDefault();
+  const field = $('details-password');
+  const button = $('details-show');
+  button.disabled = true;
+  $('details-error').textContent = isProtected ? t('working') : '';
+  try {
+    const fields = isProtected ? { password: field.value } : { confirmed: true };
+    const answer = await request(MSG.REVEAL, { id: revealing, ...fields });
+    field.value = '';
+    await wasm();
+    $('details-secret').textContent = answer.secret.replace(/(.{4})(?=.)/g, '$1 ');
+    renderQr($('details-qr'), answer.uri);
+    $('details-error').textContent = '';
+    $('details-form').hidden = true;
+    $('details-revealed').hidden = false;
+    $('details-close').focus();
+  } catch (error) {
+    $('details-error').textContent = errorText(error.code);
+    field.select();
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** Closes the details and forgets what they showed (text, pixels, password). */
+function closeDetails() {
+  const dialog = $('details-dialog');
+  $('details-secret').textContent = '';
+  const canvas = $('details-qr');
+  canvas.width = 0;
+  canvas.height = 0;
+  $('details-password').value = '';
+  if (dialog.open) dialog.close();
+  const id = revealing;
+  revealing = null;
+  if (id) tiles.get(id)?.button.focus();
 }
 
 // ---- Add form ----------------------------------------------------------------------------------
@@ -264,7 +792,7 @@ async function updatePreview() {
     preview.textContent = t('previewEmpty');
     return;
   }
-  await wasmReady;
+  await wasm();
   try {
     const c = codeAt(formAccount(), now());
     preview.classList.remove('empty');
@@ -275,18 +803,54 @@ async function updatePreview() {
   }
 }
 
+/** A pasted otpauth:// link fills the fields (the core parses it). */
+async function applyUri() {
+  const text = $('uri').value.trim();
+  if (text === '') return;
+  await wasm();
+  try {
+    const a = parseUri(text);
+    $('type').value = a.type;
+    syncTypeFields();
+    $('issuer').value = a.issuer;
+    $('account').value = a.account;
+    $('secret').value = a.secret;
+    $('algorithm').value = a.algorithm;
+    $('digits').value = String(a.digits);
+    $('period').value = String(a.period);
+    $('counter').value = String(a.counter);
+    $('uri').value = '';
+    await updatePreview();
+    showStatus(t('uriApplied'));
+  } catch (error) {
+    await updatePreview();
+    $('form-error').textContent = errorText(error.code);
+  }
+}
+
 function openForm(open) {
   form.hidden = !open;
   $('add-toggle').setAttribute('aria-expanded', String(open));
   if (open) {
-    wasmReady ??= loadClock().then(() => init({ module_or_path: wasmUrl }));
+    wasm();
     updatePreview();
-    $('issuer').focus();
+    $('uri').focus();
     if ($('site').value === '') {
       targetHost().then((host) => {
         if (host && $('site').value === '') $('site').value = host;
       });
     }
+  }
+}
+
+/** The target tab's host name when it is an http(s) page (and readable: activeTab), else ''. */
+async function targetHost() {
+  try {
+    const tabId = await targetTabId();
+    if (!Number.isInteger(tabId)) return '';
+    return (await hostOfTab(tabId)) ?? '';
+  } catch {
+    return '';
   }
 }
 
@@ -314,21 +878,131 @@ async function submit(event) {
   }
 }
 
+// ---- Scan --------------------------------------------------------------------------------------
+
+async function openScanner() {
+  let tabId;
+  try {
+    tabId = await targetTabId();
+  } catch {
+    tabId = undefined;
+  }
+  const query = Number.isInteger(tabId) ? `?tab=${tabId}` : '';
+  await api.tabs.create({ url: api.runtime.getURL(`extension/scan/scan.html${query}`) });
+  showStatus(t('scanOpened'));
+}
+
+// ---- Keyboard: "/" and typing search -----------------------------------------------------------
+
+function onDocumentKey(event) {
+  if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+  const target = event.target;
+  if (target.closest?.('input, textarea, select, dialog, [contenteditable]')) {
+    if (event.key === 'Escape' && target === $('search') && target.value !== '') {
+      target.value = '';
+      applyFilter();
+      event.preventDefault();
+    }
+    return;
+  }
+  if (event.key === 'Escape' && actionsFor !== null) {
+    event.preventDefault();
+    closeActions(true);
+    return;
+  }
+  if ($('vault-open').hidden || tiles.size === 0) return;
+  const search = $('search');
+  if (event.key === '/') {
+    event.preventDefault();
+    search.focus();
+    search.select();
+  } else if (event.key.length === 1 && event.key !== ' ' && (target === document.body || target.closest?.('#accounts'))) {
+    event.preventDefault();
+    search.focus();
+    search.value += event.key;
+    applyFilter();
+  }
+}
+
+// ---- Settings ----------------------------------------------------------------------------------
+
+function applySettings() {
+  document.body.classList.toggle('hide-codes', settings.hideCodes);
+  $('sort').value = settings.sort;
+}
+
+function onSetting(name, value) {
+  settings = { ...settings, [name]: value };
+  applySettings();
+  if (name === 'sort' || name === 'hideCodes') render();
+}
+
 // ---- Start -------------------------------------------------------------------------------------
 
 applyI18n();
+applyTheme().catch(() => {});
 syncTypeFields();
+list.addEventListener('click', (event) => {
+  const button = event.target.closest?.('button');
+  if (!button) return;
+  const id = button.closest('li.item')?.dataset.id;
+  if (!id) return;
+  if (button.classList.contains('tile')) copy(id);
+  else if (button.classList.contains('menu')) openActions(id);
+  else if (button.classList.contains('hotp-next')) hotpNext(id);
+});
+list.addEventListener('keydown', onListKey);
+list.addEventListener('dragstart', onDragStart);
+list.addEventListener('dragover', onDragOver);
+list.addEventListener('drop', onDrop);
+list.addEventListener('dragend', endDrag);
+actions.addEventListener('click', (event) => {
+  const action = event.target.closest?.('[data-action]')?.dataset.action;
+  if (action) onAction(action);
+});
+actions.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape') {
+    event.preventDefault();
+    closeActions(true);
+  }
+});
+document.addEventListener('keydown', onDocumentKey);
+$('search').addEventListener('input', applyFilter);
+$('search').addEventListener('keydown', (event) => {
+  if (event.key === 'ArrowDown' || event.key === 'Enter') {
+    const first = visibleTiles()[0];
+    if (first) {
+      event.preventDefault();
+      first.button.focus();
+    }
+  }
+});
+$('sort').addEventListener('change', () => saveSetting('sort', $('sort').value).catch(() => {}));
 $('add-toggle').addEventListener('click', () => openForm(form.hidden));
 $('add-cancel').addEventListener('click', () => {
   resetForm();
   openForm(false);
 });
-form.addEventListener('input', updatePreview);
+$('deleted-toggle').addEventListener('click', toggleDeleted);
+$('scan-button').addEventListener('click', () => openScanner().catch((error) => showStatus(errorText(error?.code))));
+form.addEventListener('input', (event) => {
+  if (event.target === $('uri')) applyUri();
+  else updatePreview();
+});
 $('type').addEventListener('change', () => {
   syncTypeFields();
   updatePreview();
 });
 form.addEventListener('submit', submit);
+editForm.addEventListener('submit', submitEdit);
+$('edit-cancel').addEventListener('click', closeEdit);
+$('details-form').addEventListener('submit', submitDetails);
+$('details-cancel').addEventListener('click', closeDetails);
+$('details-close').addEventListener('click', closeDetails);
+$('details-dialog').addEventListener('cancel', (event) => {
+  event.preventDefault();
+  closeDetails();
+});
 $('unlock-form').addEventListener('submit', unlock);
 $('lock-button').addEventListener('click', lockNow);
 // The worker removes the session key when it locks (alarm, system lock, another page): show the
@@ -336,9 +1010,29 @@ $('lock-button').addEventListener('click', lockNow);
 api.storage.session.onChanged?.addListener((changes) => {
   if ('vault.sessionKey' in changes && changes['vault.sessionKey'].newValue === undefined) refresh();
 });
+api.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && LAST_USED_KEY in changes) {
+    const value = changes[LAST_USED_KEY].newValue;
+    lastUsed = value !== null && typeof value === 'object' ? value : {};
+    if (settings.sort === 'recent') render();
+  }
+});
+watchSettings(onSetting);
 watchClock(() => {
   refresh();
   if (!form.hidden) updatePreview();
 });
-refresh();
+
+Promise.all([
+  loadSettings().then((s) => {
+    settings = s;
+    applySettings();
+  }),
+  api.storage.local.get(LAST_USED_KEY).then((stored) => {
+    const value = stored[LAST_USED_KEY];
+    lastUsed = value !== null && typeof value === 'object' ? value : {};
+  }),
+])
+  .catch(() => {})
+  .then(refresh);
 tick();

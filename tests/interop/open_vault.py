@@ -123,32 +123,44 @@ TYPES = {0: "totp", 1: "hotp", 2: "steam"}
 ALGORITHMS = {0: "SHA1", 1: "SHA256", 2: "SHA512"}
 
 
+def read_account(r):
+    otp_type, algorithm, digits = TYPES[r.u8()], ALGORITHMS[r.u8()], r.u8()
+    period, counter = r.varint(), r.varint()
+    secret = base64.b32encode(r.bytes(1024)).decode().rstrip("=")
+    issuer, account = r.string(1024), r.string(1024)
+    sites = [r.string(253) for _ in range(r.varint())]
+    rec = {"type": otp_type, "issuer": issuer, "account": account,
+           "secret": secret, "algorithm": algorithm, "digits": digits, "sites": sites}
+    if otp_type == "hotp":
+        rec["counter"] = counter
+    else:
+        rec["period"] = period
+    return rec
+
+
 def decode_body(plain):
     r = Reader(plain)
-    if r.varint() != 1:
+    version = r.varint()
+    if version not in (1, 2):
         raise ValueError("unsupported body version")
+    # Record kinds (section 3): bit 1 deleted, bit 2 pinned, bit 4 retained; version 1 knows 0 and 1.
+    kinds = (0, 1) if version == 1 else (0, 1, 2, 3, 5, 7)
     devices = [r.take(8).hex() for _ in range(r.varint())]
     records = []
     for _ in range(r.varint()):
         kind = r.u8()
+        if kind not in kinds:
+            raise ValueError("record kind")
         rid = r.take(8).hex()
         stamp = {"millis": r.varint(), "counter": r.varint(), "device": devices[r.varint()]}
-        if kind == 1:
-            records.append({"id": rid, "stamp": stamp, "deleted_at_millis": r.varint()})
-            continue
-        if kind != 0:
-            raise ValueError("record kind")
-        otp_type, algorithm, digits = TYPES[r.u8()], ALGORITHMS[r.u8()], r.u8()
-        period, counter = r.varint(), r.varint()
-        secret = base64.b32encode(r.bytes(1024)).decode().rstrip("=")
-        issuer, account = r.string(1024), r.string(1024)
-        sites = [r.string(253) for _ in range(r.varint())]
-        rec = {"id": rid, "stamp": stamp, "type": otp_type, "issuer": issuer, "account": account,
-               "secret": secret, "algorithm": algorithm, "digits": digits, "sites": sites}
-        if otp_type == "hotp":
-            rec["counter"] = counter
+        if kind & 1:
+            rec = {"id": rid, "stamp": stamp, "deleted_at_millis": r.varint()}
+            if kind & 4:
+                rec["retained"] = read_account(r)
         else:
-            rec["period"] = period
+            rec = {"id": rid, "stamp": stamp, **read_account(r)}
+        if kind & 2:
+            rec["pinned"] = True
         records.append(rec)
     settings = {}
     for _ in range(r.varint()):

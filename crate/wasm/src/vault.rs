@@ -134,6 +134,8 @@ struct ListedJs {
     sites: Vec<String>,
     /// Shown above the unpinned accounts.
     pinned: bool,
+    /// TOTP and Steam: the code of the next step (shown in the last seconds of this one).
+    next_code: Option<String>,
     #[serde(flatten)]
     code: CodeJs,
 }
@@ -486,8 +488,8 @@ impl VaultHandle {
         self.vault.accounts().count()
     }
 
-    /// Labels and codes at `unix_ms`: `[{id, type, issuer, account, digits, period, code, counter,
-    /// validFrom, validUntil}]`, or `{id, error}` for an account whose code cannot be computed.
+    /// Labels and codes at `unix_ms`: `[{id, type, issuer, account, digits, period, sites, pinned,
+    /// nextCode, code, counter, validFrom, validUntil}]`, or `{id, error}` for an account whose code cannot be computed.
     /// Never a secret.
     pub fn list(&self, unix_ms: f64) -> Result<JsValue, JsValue> {
         let secs = ms_to_secs(unix_ms).map_err(|e| err(&e))?;
@@ -503,6 +505,10 @@ impl VaultHandle {
                     period: a.period,
                     sites: sites.to_vec(),
                     pinned: self.vault.is_pinned(id),
+                    next_code: code
+                        .valid_until
+                        .and_then(|_| a.code_at_offset(secs, 1).ok())
+                        .map(|c| c.code),
                     code: CodeJs::from(code),
                 }),
                 Err(e) => to_js(&ListErrorJs {
