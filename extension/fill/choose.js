@@ -6,7 +6,8 @@
 // Accounts bound to the site are offered first and fill at once (an http page asks first: the
 // worker answers fill_needs_confirmation). Any other account fills only after a confirmation that
 // names the host; the request then carries confirmedHost, and the worker fills only a frame on
-// exactly that host. Text goes into the DOM through textContent only.
+// exactly that host. A locked vault is unlocked here first (the same request as the popup's).
+// Text goes into the DOM through textContent only.
 import { api } from '../compat.js';
 import { applyI18n, errorText, t } from '../lib/i18n.js';
 import { MSG } from '../lib/messaging.js';
@@ -100,14 +101,29 @@ function render(list, accounts, bound) {
   }
 }
 
-async function main() {
-  applyI18n();
-  $('where').textContent = t('chooseWhere', [host]);
-  if (!Number.isInteger(tabId) || host === '') {
-    status(errorText('fill_invalid'));
+$('unlock-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const password = $('unlock-password').value;
+  $('unlock-error').textContent = t('working');
+  const answer = await api.runtime.sendMessage({ type: MSG.UNLOCK, password }).catch(() => null);
+  $('unlock-password').value = '';
+  if (!answer?.ok) {
+    $('unlock-error').textContent = errorText(answer?.error?.code ?? 'generic');
+    $('unlock-password').focus();
     return;
   }
+  $('unlock-error').textContent = '';
+  $('unlock-form').hidden = true;
+  await showAccounts();
+});
+
+async function showAccounts() {
   const answer = await api.runtime.sendMessage({ type: MSG.LIST }).catch(() => null);
+  if (answer?.error?.code === 'vault_locked') {
+    $('unlock-form').hidden = false;
+    $('unlock-password').focus();
+    return;
+  }
   if (!answer?.ok) {
     status(errorText(answer?.error?.code ?? 'generic'));
     return;
@@ -121,6 +137,16 @@ async function main() {
   if (matching.length === 0) status(t('chooseNone', [host]));
   render($('matching'), matching, true);
   render($('other'), other, false);
+}
+
+async function main() {
+  applyI18n();
+  $('where').textContent = t('chooseWhere', [host]);
+  if (!Number.isInteger(tabId) || host === '') {
+    status(errorText('fill_invalid'));
+    return;
+  }
+  await showAccounts();
 }
 
 main();

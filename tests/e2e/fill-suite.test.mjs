@@ -345,4 +345,29 @@ describe('Chromium: autofill into the fixture pages', { skip: !fs.existsSync(CHR
     await until(stored, (v) => v === false, { what: 'automatic filling off' });
     await options.close();
   });
+
+  it('a locked vault: the menu fills nothing and opens the chooser, which unlocks and then fills', async () => {
+    const PASSWORD = 'correct horse battery staple';
+    await ext.evaluate(() => chrome.storage.local.set({ 'test.iterations': 10_000 }));
+    assert.equal((await send({ type: 'vault.setPassword', password: PASSWORD })).ok, true);
+    assert.equal((await send({ type: 'vault.lock' })).ok, true);
+    const { page, tabId, url } = await open('login.idp.test', 'plain.html', { secret: SECRETS.idp });
+    const opened = browser.ctx.waitForEvent('page', { predicate: (p) => p.url().includes('/extension/fill/choose.html') });
+    const menu = await send({ type: 'test.fillTrigger', trigger: 'menu', tabId, info: await menuInfo(tabId, url, 'top') });
+    assert.deepEqual({ action: menu.action, matching: menu.matching }, { action: 'chooser', matching: 0 });
+    const chooser = await opened;
+    await until(() => chooser.isVisible('#unlock-form'), Boolean, { what: 'the unlock form' });
+    assert.equal(await page.inputValue('#f1'), '');
+    await chooser.fill('#unlock-password', 'not the password');
+    await chooser.click('#unlock-submit');
+    await until(() => chooser.textContent('#unlock-error'), (t) => t === message('err_vault_decrypt'), { timeout: 30_000, what: 'the wrong password' });
+    await chooser.fill('#unlock-password', PASSWORD);
+    await chooser.click('#unlock-submit');
+    await until(() => chooser.$$eval('#matching button', (b) => b.map((x) => x.dataset.id)), (list) => list.length === 1 && list[0] === ids.idp, { timeout: 30_000, what: 'the bound account' });
+    const closed = chooser.waitForEvent('close');
+    await chooser.click(`#matching button[data-id="${ids.idp}"]`);
+    await closed;
+    await assertReceived(page.mainFrame(), SECRETS.idp);
+    await page.close();
+  });
 });
