@@ -19,11 +19,11 @@ import { applyTheme } from '../lib/theme.js';
 
 /**
  * Width the QR code aims for, in CSS pixels. A transfer code is at most version 27 (125 modules,
- * core export::MAX_QR_VERSION): 133 modules with the quiet zone at 4 px is 532 px, which a phone
- * held 20–30 cm from a laptop screen reads at once; smaller codes get larger modules, up to
- * MAX_MODULE_PX, so that they are not tiny.
+ * core export::MAX_QR_VERSION): 133 modules with the quiet zone get 4 px each (532 px), which a
+ * phone held 20–30 cm from a laptop screen reads at once; smaller codes get larger modules, up to
+ * MAX_MODULE_PX, and no code gets less than MIN_MODULE_PX.
  */
-const TARGET_PX = 480;
+const TARGET_PX = 540;
 const MIN_MODULE_PX = 3;
 const MAX_MODULE_PX = 8;
 
