@@ -24,6 +24,7 @@ use wasm_bindgen::prelude::*;
 mod export;
 mod import;
 mod qr_encode;
+mod sync;
 pub mod vault;
 
 /// Why a value handed over from JavaScript could not be converted. These are the binding's own

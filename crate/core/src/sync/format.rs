@@ -711,3 +711,30 @@ impl Manifest {
         })
     }
 }
+
+// ---- Device-local blobs -------------------------------------------------------------------------
+
+const LOCAL_AAD: &[u8] = b"tessera sync local v1";
+
+/// Seals a device-local blob (the base and conflict list kept in `storage.local`) under the sync
+/// key: nonce then ciphertext and tag.
+pub fn seal_local(key: &SyncKey, plain: &[u8], rng: Rng<'_>) -> Vec<u8> {
+    let nonce: [u8; NONCE] = random(rng);
+    let mut buffer = Zeroizing::new(Vec::with_capacity(plain.len() + TAG));
+    buffer.extend_from_slice(plain);
+    seal(key.expose(), &nonce, LOCAL_AAD, &mut buffer);
+    let mut out = nonce.to_vec();
+    out.extend_from_slice(&buffer);
+    out
+}
+
+/// Opens a blob of [`seal_local`]. Another key or any change gives `Decrypt`.
+pub fn open_local(key: &SyncKey, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, SyncError> {
+    if sealed.len() < NONCE + TAG {
+        return Err(SyncError::Decrypt);
+    }
+    let (nonce, body) = sealed.split_at(NONCE);
+    let mut buffer = Zeroizing::new(body.to_vec());
+    open(key.expose(), nonce, LOCAL_AAD, &mut buffer)?;
+    Ok(buffer)
+}
