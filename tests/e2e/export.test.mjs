@@ -20,6 +20,7 @@ import { CHROMIUM, CORPORA, OPTIONS_PATH, ROOT, dist, launchChromium, message, r
 const EXPORT_PATH = 'extension/export/export.html';
 const PASSWORD = 'export test password';
 const AEGIS_PLAIN = path.join(CORPORA, 'importers/aegis/files/aegis_plain.json');
+const AXE = fs.readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 
 const skip = !fs.existsSync(CHROMIUM) && `Chromium not installed at ${CHROMIUM}`;
 
@@ -236,5 +237,24 @@ describe('export to other apps (Chromium)', { skip }, () => {
     await page.click('#qr-done');
     assert.equal(await page.isVisible('#migration-view'), false);
     assert.equal(await page.evaluate(() => document.getElementById('qr-canvas').width), 0);
+  });
+
+  it('the export page passes axe-core in the light and the dark theme, codes shown', async () => {
+    for (const theme of ['light', 'dark']) {
+      // The system's scheme is the other one, so the setting must win.
+      await page.emulateMedia({ colorScheme: theme === 'dark' ? 'light' : 'dark' });
+      await page.evaluate((th) => chrome.storage.local.set({ 'settings.theme': th }), theme);
+      await openExport('migration');
+      await page.fill('#export-password', PASSWORD);
+      await page.click('#export-submit');
+      await page.waitForSelector('#migration-view:not([hidden])', { timeout: 30_000 });
+      await page.evaluate(AXE);
+      const violations = await page.evaluate(() =>
+        window.axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+          r.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`)),
+        ),
+      );
+      assert.deepEqual(violations, [], theme);
+    }
   });
 });
