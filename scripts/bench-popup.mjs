@@ -3,7 +3,7 @@
 //   1. time from the popup's navigation start to all codes painted: the popup's
 //      performance.mark('tessera:codes-painted') when it sets one, otherwise the first animation
 //      frame after every account's code is in the DOM (performance.now() in that frame); median
-//      of --loads page loads after one warm-up load (the first, cold load is reported too);
+//      of --loads page loads after one untimed warm-up load and one timed first load;
 //      goal ≤ 100 ms;
 //   2. main-thread time per second with the popup left open for --seconds seconds: the
 //      DevTools protocol's Performance.getMetrics TaskDuration (time the page's main thread spent
@@ -47,11 +47,14 @@ function secretFor(i) {
   return out;
 }
 
-/** Milliseconds from navigation start to the codes painted, and how it was known. */
-async function loadOnce(page, url, accounts) {
+/**
+ * Milliseconds from navigation start to the codes painted, and how it was known: the popup's mark
+ * when `useMark`, otherwise the first frame after every code is in the DOM.
+ */
+async function loadOnce(page, url, accounts, useMark) {
   await page.goto(url, { waitUntil: 'commit' });
   return page.evaluate(
-    ({ mark, accounts }) =>
+    ({ mark, accounts, useMark }) =>
       new Promise((resolve, reject) => {
         const deadline = performance.now() + 30_000;
         const allCodes = () =>
@@ -59,14 +62,22 @@ async function loadOnce(page, url, accounts) {
         const poll = () => {
           const [entry] = performance.getEntriesByName(mark, 'mark');
           if (entry) return resolve({ ms: entry.startTime, how: 'mark' });
-          if (allCodes()) return resolve({ ms: performance.now(), how: 'frame after all codes in the DOM' });
+          if (!useMark && allCodes()) return resolve({ ms: performance.now(), how: 'frame after all codes in the DOM' });
           if (performance.now() > deadline) return reject(new Error('codes not painted within 30 s'));
           requestAnimationFrame(poll);
         };
         poll();
       }),
-    { mark: MARK, accounts },
+    { mark: MARK, accounts, useMark },
   );
+}
+
+/** Whether the popup sets the mark: a load, every code in the DOM, then up to 5 s for the mark. */
+async function popupMarks(page, url, accounts) {
+  await loadOnce(page, url, accounts, false);
+  return page
+    .waitForFunction((mark) => performance.getEntriesByName(mark, 'mark').length > 0, MARK, { timeout: 5000 })
+    .then(() => true, () => false);
 }
 
 const browser = await launchChromium(requireBuild(dist('chrome-test')));
@@ -98,14 +109,15 @@ try {
 
   const url = `chrome-extension://${extensionId}/${POPUP_PATH}`;
   log('popup loads…');
-  const cold = await loadOnce(page, url, ACCOUNTS);
+  const useMark = await popupMarks(page, url, ACCOUNTS); // this load is the cold one
+  const cold = await loadOnce(page, url, ACCOUNTS, useMark); // first load timed (worker warm)
   const loads = [];
-  for (let i = 0; i < LOADS; i++) loads.push(await loadOnce(page, url, ACCOUNTS));
+  for (let i = 0; i < LOADS; i++) loads.push(await loadOnce(page, url, ACCOUNTS, useMark));
   const times = loads.map((l) => l.ms);
   const how = [...new Set([cold, ...loads].map((l) => l.how))].join(', ');
 
   log(`popup open for ${SECONDS} s…`);
-  await loadOnce(page, url, ACCOUNTS);
+  await loadOnce(page, url, ACCOUNTS, useMark);
   const cdp = await ctx.newCDPSession(page);
   await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
   const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
@@ -131,14 +143,15 @@ try {
   console.log(`## Popup with ${ACCOUNTS} accounts (\`scripts/bench.sh popup\`, ${new Date().toISOString().slice(0, 10)})
 
 Headless Chromium ${chromium ?? ''}, dist/chrome-test, a 380 × 600 page, ${ACCOUNTS} TOTP accounts in a password-protected,
-unlocked vault; ${cpu}, ${os.cpus().length} cores (shared with other work: timings vary between runs).
+unlocked vault; ${cpu}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)} when it ended (the machine is shared:
+timings vary between runs).
 Painted = ${how}. Popup measured: \`extension/popup\` at ${popupVersion}.
 
 | measure | value | goal | |
 |---|---:|---:|---|
 | navigation start to all codes painted, median of ${LOADS} loads | ${ms(median(times))} ms | ≤ 100 ms | ${verdict(median(times), 100)} |
 | same, fastest / slowest of the ${LOADS} | ${ms(Math.min(...times))} / ${ms(Math.max(...times))} ms | | |
-| same, first (cold) load | ${ms(cold.ms)} ms | | |
+| same, first timed load (after one untimed load) | ${ms(cold.ms)} ms | | |
 | main-thread time per second, popup open ${SECONDS} s (TaskDuration) | ${ms(busy)} ms/s | ≤ 50 ms/s | ${verdict(busy, 50)} |
 | of which script / style / layout | ${ms(script)} / ${ms(style)} / ${ms(layout)} ms/s | | |
 
