@@ -108,7 +108,10 @@ mod tests {
         let mut luma = vec![255u8; side * side];
         for y in 0..side {
             for x in 0..side {
-                let (mx, my) = ((x / scale).wrapping_sub(quiet), (y / scale).wrapping_sub(quiet));
+                let (mx, my) = (
+                    (x / scale).wrapping_sub(quiet),
+                    (y / scale).wrapping_sub(quiet),
+                );
                 if mx < n && my < n && colors[my * n + mx] == qrcode::Color::Dark {
                     luma[y * side + x] = 0;
                 }
@@ -121,9 +124,15 @@ mod tests {
     fn reads_a_rendered_code_as_luma_and_as_rgba() {
         let text = "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example";
         let (luma, side) = rendered(text);
-        assert_eq!(decode(&luma, side, side, "luma"), Ok(vec![text.to_string()]));
+        assert_eq!(
+            decode(&luma, side, side, "luma"),
+            Ok(vec![text.to_string()])
+        );
         let rgba: Vec<u8> = luma.iter().flat_map(|&v| [v, v, v, 255]).collect();
-        assert_eq!(decode(&rgba, side, side, "rgba"), Ok(vec![text.to_string()]));
+        assert_eq!(
+            decode(&rgba, side, side, "rgba"),
+            Ok(vec![text.to_string()])
+        );
     }
 
     #[test]
