@@ -73,6 +73,8 @@ fi
 
 # --- browsers --------------------------------------------------------------------------------------
 [ -n "$(chromium_bin)" ] || { log "installing chromium"; apt_install chromium; }
+# Chromium's Dutch UI for the --lang=nl end-to-end test (Debian ships the other locales apart).
+[ ! -d /usr/lib/chromium/locales ] || [ -f /usr/lib/chromium/locales/nl.pak ] || { log "installing chromium-l10n"; apt_install chromium-l10n; }
 [ -n "$(firefox_bin)" ] || { log "installing firefox-esr"; apt_install firefox-esr; }
 if [ -z "$(geckodriver_bin)" ]; then
   log "installing geckodriver (about 5 minutes)"
