@@ -214,3 +214,44 @@ describe('Chromium: options page, appearance and clock check', { skip: !fs.exist
     await until(listed, (code) => code === totp(RFC.ascii.SHA1, DEVICE_MS), { what: 'code at device time' });
   });
 });
+
+describe('Chromium, shipped build (dist/chrome): the clock offset applies, the test pin does not', { skip: !fs.existsSync(CHROMIUM) && `Chromium not installed at ${CHROMIUM}` }, () => {
+  let browser;
+  let page;
+  const send = (msg) => page.evaluate((m) => chrome.runtime.sendMessage(m), msg);
+
+  before(async () => {
+    browser = await launchChromium(requireBuild(dist('chrome')));
+    page = browser.page;
+    await page.goto(`chrome-extension://${browser.extensionId}/${OPTIONS_PATH}`);
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('codes are for Date.now() plus settings.clockOffsetMs, read once and then followed', async () => {
+    const HOUR = 3_600_000;
+    await page.evaluate(() => chrome.storage.local.set({ 'test.clock': { ms: 59_000, running: false, setAt: Date.now() } }));
+    const { id } = await send({
+      type: 'accounts.add',
+      account: { type: 'totp', issuer: 'Shipped', account: 'rfc', secret: SEED, algorithm: 'SHA1', digits: 6, period: 30, counter: 0 },
+    });
+    /** The worker's time for codes minus this machine's clock (ms), and whether its code is RFC 6238 at that time. */
+    const probe = async () => {
+      const before = Date.now();
+      const answer = await send({ type: 'accounts.list' });
+      const after = Date.now();
+      const account = answer.accounts.find((a) => a.id === id);
+      return { lo: answer.now - after, hi: answer.now - before, rfc: account.code === totp(RFC.ascii.SHA1, answer.now) };
+    };
+    let p = await probe();
+    assert.ok(p.rfc, 'the code is RFC 6238 at the time the worker used');
+    assert.ok(p.lo <= 0 && p.hi >= 0, `no offset and no pin: the worker uses this machine's clock (${JSON.stringify(p)})`);
+
+    await page.evaluate((ms) => chrome.storage.local.set({ 'settings.clockOffsetMs': ms }), HOUR);
+    p = await until(probe, (x) => x.hi >= HOUR, { what: 'the worker to use the offset' });
+    assert.ok(p.rfc);
+    assert.ok(p.lo <= HOUR && p.hi >= HOUR, `one hour ahead (${JSON.stringify(p)})`);
+  });
+});
