@@ -1,36 +1,78 @@
 #!/usr/bin/env bash
 # Fuzz campaign for the parsers of outside input (cargo-fuzz, libFuzzer).
 #
-#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
+#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]   a campaign (default: 600 s, every target)
+#   scripts/fuzz.sh --smoke [SECONDS]                  scripts/test.sh's smoke test (default 5 s each)
+#   scripts/fuzz.sh --available                        exit 0 when cargo-fuzz and a toolchain are here
 #
-# Runs each target (default: uri_parse migration_decode import_any) for SECONDS_PER_TARGET (default 600), one
-# at a time so that they do not starve a 2-core machine. Corpora live in fuzz/corpus/<target> and are
-# seeded from shared/corpora (every otpauth:// and otpauth-migration:// URI in it) when present
-# ($TESSERA_CORPORA overrides its location). Crashes land in fuzz/artifacts/<target>; copy each one
-# into crate/core/tests/regressions/<target>/ so that `cargo test` keeps checking it. Logs go to
-# /tmp/fuzz-<target>.log.
+# Targets (fuzz/fuzz_targets/): uri_parse, migration_decode, import_any (every importer, each with
+# and without a password), vault_open, qr_decode, storage_read, and sync_read when the core has a
+# sync module. A campaign runs them one at a time so they do not starve a 2-core machine. Corpora
+# live in fuzz/corpus/<target> (kept in git) and are seeded from shared/corpora (every otpauth://
+# and otpauth-migration:// URI in it) when present ($TESSERA_CORPORA overrides its location), and
+# from `cargo run --example seeds` (real vaults, rendered QR codes, stores) for the structured
+# targets. Crashes land in fuzz/artifacts/<target>; once fixed, keep each as a regression file in
+# fuzz/regressions/<target>/ (the smoke test runs them all; uri_parse and migration_decode ones also
+# go to crate/core/tests/regressions/<target>/ for `cargo test`). Logs go to /tmp/fuzz-<target>.log.
 #
-# Needs a nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`); without rustup's nightly,
-# RUSTC_BOOTSTRAP=1 with the stable toolchain works too.
+# The smoke test runs every regression file and corpus input of each target, then fuzzes it for a
+# few seconds, writing nothing into the repository.
+#
+# Needs a nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`, which scripts/setup.sh
+# does); without rustup's nightly, RUSTC_BOOTSTRAP=1 with the stable toolchain works too (without
+# AddressSanitizer: the core forbids unsafe code, so it only checks the dependencies' unsafe code).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds="${1:-600}"
-shift || true
+mode=campaign
+case "${1:-}" in
+    --smoke) mode=smoke; shift; seconds="${1:-5}"; shift || true ;;
+    --available) mode=available; shift ;;
+    *) seconds="${1:-600}"; shift || true ;;
+esac
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(uri_parse migration_decode import_any)
+if [ ${#targets[@]} -eq 0 ]; then
+    for f in fuzz/fuzz_targets/*.rs; do targets+=("$(basename "$f" .rs)"); done
+fi
 
 corpora="${TESSERA_CORPORA:-$(pwd)/../shared/corpora}"
 
-if ! cargo fuzz --version >/dev/null 2>&1; then
-    echo "cargo-fuzz is missing: cargo install cargo-fuzz" >&2
-    exit 1
-fi
+toolchain=()
+sanitizer=()
 if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
     toolchain=(+nightly)
 else
-    toolchain=()
     export RUSTC_BOOTSTRAP=1
+    sanitizer=(--sanitizer none)
+fi
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    [ "$mode" = available ] && exit 1
+    echo "cargo-fuzz is missing: cargo install cargo-fuzz (scripts/setup.sh does)" >&2
+    exit 1
+fi
+[ "$mode" = available ] && exit 0
+
+if [ "$mode" = smoke ]; then
+    scratch="$(mktemp -d)"
+    trap 'rm -rf "$scratch"' EXIT
+    failed=()
+    for target in "${targets[@]}"; do
+        dirs=("$scratch/$target")
+        mkdir -p "${dirs[0]}"
+        for d in "fuzz/regressions/$target" "fuzz/corpus/$target"; do [ -d "$d" ] && dirs+=("$d"); done
+        log="$scratch/$target.log"
+        if cargo "${toolchain[@]}" fuzz run "${sanitizer[@]}" "$target" "${dirs[@]}" -- \
+            -max_total_time="$seconds" -max_len=8192 -timeout=30 -print_final_stats=1 \
+            -artifact_prefix="$scratch/$target-" >"$log" 2>&1; then
+            echo "$target: ok, $(sed -n 's/^stat::number_of_executed_units: *//p' "$log") executions"
+        else
+            tail -n 40 "$log"
+            echo "$target: FAILED"
+            failed+=("$target")
+        fi
+    done
+    [ ${#failed[@]} -eq 0 ] || { echo "fuzz smoke failed: ${failed[*]}"; exit 1; }
+    exit 0
 fi
 
 seed() {
@@ -64,18 +106,26 @@ print(f'seeded {len(found)} inputs into {out}')
 PY
 }
 
+structured_seeds() {
+    # Real vaults, rendered QR codes and stores, written by the fuzz crate's seeds example.
+    cargo "${toolchain[@]}" run --quiet --release --manifest-path fuzz/Cargo.toml --example seeds -- fuzz/corpus
+}
+
 for target in "${targets[@]}"; do
     case "$target" in
         uri_parse) seed "$target" '(?i)^(otpauth|steam|apple-otpauth|motp|http)[^:]*:' ;;
         migration_decode) seed "$target" '(?i)^(otpauth-migration|qr-code|totp)' ;;
+        vault_open|qr_decode|storage_read) structured_seeds ;;
     esac
     # import_any reads the other apps' files straight from the corpora (libFuzzer reads directories
     # recursively; only the first directory is written to), so no GPL file lands in the repository.
+    # Regression files are read too, and never written to.
     extra=()
     mkdir -p "fuzz/corpus/$target"
-    [ "$target" = import_any ] && [ -d "$corpora/importers" ] && extra=("$corpora/importers")
+    [ -d "fuzz/regressions/$target" ] && extra+=("fuzz/regressions/$target")
+    [ "$target" = import_any ] && [ -d "$corpora/importers" ] && extra+=("$corpora/importers")
     echo "== $target for ${seconds}s (log: /tmp/fuzz-$target.log)"
-    cargo "${toolchain[@]}" fuzz run "$target" "fuzz/corpus/$target" "${extra[@]}" -- \
+    cargo "${toolchain[@]}" fuzz run "${sanitizer[@]}" "$target" "fuzz/corpus/$target" "${extra[@]}" -- \
         -max_total_time="$seconds" -max_len=8192 -timeout=10 -print_final_stats=1 \
         >"/tmp/fuzz-$target.log" 2>&1 || { echo "$target: crash, see /tmp/fuzz-$target.log and fuzz/artifacts/$target"; exit 1; }
     grep -E 'stat::number_of_executed_units|stat::peak_rss_mb|Done [0-9]+ runs' "/tmp/fuzz-$target.log" || true

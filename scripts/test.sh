@@ -50,6 +50,12 @@ run "cargo test (native)" cargo cargo test --locked --workspace
 run "wasm tests (node)" cargo env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   bash -c 'source scripts/lib.sh && wasm_cargo test --locked -p tessera-wasm'
 run "vault interop (python)" summary bash tests/interop/run.sh
+run "cargo deny (licences, bans, sources)" check cargo deny --offline check licenses bans sources
+if bash scripts/fuzz.sh --available; then
+  run "fuzz smoke (every target, 5 s)" check bash scripts/fuzz.sh --smoke 5
+else
+  log "skipping the fuzz smoke test: cargo-fuzz is missing (scripts/setup.sh installs it)"
+fi
 run "build (shipped + test)" check env TESSERA_SKIP_SETUP=1 bash scripts/build.sh --test
 if [ -f dist/firefox/manifest.json ]; then
   run "web-ext lint (dist/firefox)" check node scripts/lint-firefox.mjs dist/firefox

@@ -6,7 +6,9 @@ use libfuzzer_sys::fuzz_target;
 use tessera_core::migration;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     // Also feed raw bytes as the data parameter, so the protobuf reader sees arbitrary payloads.
     let mut as_payload = String::from("otpauth-migration://offline?data=");
     as_payload.push_str(&base64(data));
@@ -23,7 +25,11 @@ fuzz_target!(|data: &[u8]| {
                 .collect();
             let mut back = Vec::new();
             for uri in &encoded.uris {
-                back.extend(migration::decode(uri).expect("an encoded URI must decode").accounts);
+                back.extend(
+                    migration::decode(uri)
+                        .expect("an encoded URI must decode")
+                        .accounts,
+                );
             }
             assert_eq!(back, kept);
         }
@@ -34,7 +40,10 @@ fn base64(data: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::new();
     for chunk in data.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
         for i in 0..=chunk.len() {
             out.push(char::from(A[(n >> (18 - 6 * i) & 63) as usize]));
         }

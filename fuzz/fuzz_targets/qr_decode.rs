@@ -54,7 +54,9 @@ fn check(e: &QrError, len: usize, width: usize, height: usize, bpp: usize) {
     assert!(e.code().starts_with("qr_"), "{}", e.code());
     match e {
         QrError::Empty => assert!(width == 0 || height == 0),
-        QrError::TooLarge { .. } => assert!(width > qr::MAX_SIDE || height > qr::MAX_SIDE || width * height > qr::MAX_PIXELS),
+        QrError::TooLarge { .. } => assert!(
+            width > qr::MAX_SIDE || height > qr::MAX_SIDE || width * height > qr::MAX_PIXELS
+        ),
         QrError::SizeMismatch { expected, actual } => {
             assert_eq!(*actual, len);
             assert_eq!(*expected, width * height * bpp);

@@ -26,7 +26,9 @@ fn sealed_vault() -> &'static [u8] {
                 *b = n;
             }
         };
-        vault::seal_new(&Vault::new(), &Protection::None, &mut rng).expect("seal").0
+        vault::seal_new(&Vault::new(), &Protection::None, &mut rng)
+            .expect("seal")
+            .0
     })
 }
 
@@ -39,7 +41,9 @@ fn take<'a>(data: &mut &'a [u8], n: usize) -> &'a [u8] {
 
 fuzz_target!(|input: &[u8]| {
     let mut data = input;
-    let Some(&p) = take(&mut data, 1).first() else { return };
+    let Some(&p) = take(&mut data, 1).first() else {
+        return;
+    };
     let pointer = (p != 0).then(|| take(&mut data, usize::from(p - 1).min(16)).to_vec());
 
     let mut owned: Vec<(String, Vec<u8>)> = Vec::new();
@@ -47,7 +51,11 @@ fuzz_target!(|input: &[u8]| {
         let head = take(&mut data, 2);
         let (k, v) = (head[0], head[1]);
         let key_bytes = take(&mut data, usize::from(k & 0x1f));
-        let mut key = if k & 0x80 != 0 { String::from(store::GENERATION_PREFIX) } else { String::new() };
+        let mut key = if k & 0x80 != 0 {
+            String::from(store::GENERATION_PREFIX)
+        } else {
+            String::new()
+        };
         key.push_str(&String::from_utf8_lossy(key_bytes));
         let value = if v & 0x80 != 0 {
             let s = sealed_vault();
@@ -57,7 +65,10 @@ fuzz_target!(|input: &[u8]| {
         };
         owned.push((key, value));
     }
-    let entries: Vec<(&str, &[u8])> = owned.iter().map(|(k, v)| (k.as_str(), v.as_slice())).collect();
+    let entries: Vec<(&str, &[u8])> = owned
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_slice()))
+        .collect();
     let pointer = pointer.as_deref();
     let pointed = store::pointer_generation(pointer);
     let complete: Vec<u64> = entries
@@ -80,7 +91,8 @@ fuzz_target!(|input: &[u8]| {
                 assert_eq!(complete.iter().max(), Some(&s.generation));
             }
             if input.len() >= 32 {
-                let key = DataKey::from_session_bytes(&input[input.len() - 32..]).expect("32 bytes");
+                let key =
+                    DataKey::from_session_bytes(&input[input.len() - 32..]).expect("32 bytes");
                 if let Err(e) = vault::open_with_data_key(value, &key) {
                     assert!(e.code().starts_with("vault_"));
                 }
@@ -103,12 +115,21 @@ fuzz_target!(|input: &[u8]| {
 
     // The next save goes above every generation present or pointed to and clears them all.
     let keys: Vec<&str> = entries.iter().map(|(k, _)| *k).collect();
-    let present: Vec<u64> = keys.iter().filter_map(|k| store::parse_generation_key(k)).collect();
+    let present: Vec<u64> = keys
+        .iter()
+        .filter_map(|k| store::parse_generation_key(k))
+        .collect();
     match store::plan_save(&keys, pointer) {
         Ok(plan) => {
-            assert!(present.iter().chain(pointed.iter()).all(|&g| g < plan.generation));
+            assert!(present
+                .iter()
+                .chain(pointed.iter())
+                .all(|&g| g < plan.generation));
             assert_eq!(plan.generation_key, store::generation_key(plan.generation));
-            assert_eq!(store::parse_generation_key(&plan.generation_key), Some(plan.generation));
+            assert_eq!(
+                store::parse_generation_key(&plan.generation_key),
+                Some(plan.generation)
+            );
             assert_eq!(plan.pointer_value, plan.generation.to_be_bytes());
             for key in &plan.remove_after {
                 assert!(keys.contains(&key.as_str()));

@@ -6,7 +6,9 @@ use libfuzzer_sys::fuzz_target;
 use tessera_core::uri;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(account) = uri::parse(text) {
         let written = uri::write(&account);
         let again = uri::parse(&written).expect("a written URI must parse");

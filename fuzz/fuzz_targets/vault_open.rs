@@ -22,7 +22,9 @@ const DERIVED_KEY: [u8; 32] = [0x17; 32];
 const BODY_NONCE: [u8; 12] = [0x05; 12];
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&mode, rest)) = data.split_first() else { return };
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
     if mode % 2 == 0 {
         whole_file(rest);
     } else if let Some(sealed) = seal_body(rest) {
@@ -32,7 +34,10 @@ fuzz_target!(|data: &[u8]| {
 
 fn check_error(e: &VaultError) {
     let code = e.code();
-    assert!(code.starts_with("vault_") && code != "vault_store", "{code}");
+    assert!(
+        code.starts_with("vault_") && code != "vault_store",
+        "{code}"
+    );
 }
 
 fn whole_file(sealed: &[u8]) {
@@ -89,7 +94,10 @@ fn seal_body(plaintext: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn body(sealed: &[u8]) {
-    assert!(vault::header_info(sealed).is_ok(), "the target's own header must parse");
+    assert!(
+        vault::header_info(sealed).is_ok(),
+        "the target's own header must parse"
+    );
     match vault::open_unprotected(sealed) {
         Ok((opened, key)) => {
             assert_eq!(*key.to_session_bytes(), DATA_KEY);
