@@ -82,6 +82,7 @@ function makeTile(id) {
   button.type = 'button';
   button.className = 'tile';
   button.dataset.id = id;
+  button.setAttribute('aria-describedby', 'tile-hint');
   const parts = {};
   for (const name of ['badge', 'issuer', 'account', 'code', 'next', 'countdown', 'bar']) {
     parts[name] = document.createElement('span');
@@ -122,7 +123,6 @@ function fillTile(tile, a, nowMs) {
     setText(tile.account, '');
     setText(tile.code, errorText(a.error));
     setText(tile.countdown, '');
-    tile.button.removeAttribute('aria-label');
     return;
   }
   const label = labelOf(a);
@@ -134,9 +134,9 @@ function fillTile(tile, a, nowMs) {
     tile.badge.style.setProperty('--hue', String(hueOf(name)));
     tile.menu.setAttribute('aria-label', t('tileActions', [label]));
   }
+  // The tile's accessible name is its visible text (issuer, account, code); a hidden code
+  // (visibility: hidden) is left out of it, so "hide codes" also keeps it from being spoken.
   setText(tile.code, groupCode(a.code));
-  const spoken = settings.hideCodes ? t('copyHint', [label]) : `${t('copyHint', [label])}: ${a.code}`;
-  if (tile.button.getAttribute('aria-label') !== spoken) tile.button.setAttribute('aria-label', spoken);
   const isHotp = a.validUntil == null;
   tile.bar.hidden = isHotp;
   if (isHotp) {
@@ -934,7 +934,7 @@ function applySettings() {
 function onSetting(name, value) {
   settings = { ...settings, [name]: value };
   applySettings();
-  if (name === 'sort' || name === 'hideCodes') render();
+  if (name === 'sort') render();
 }
 
 // ---- Start -------------------------------------------------------------------------------------

@@ -326,10 +326,13 @@ describe('Chromium: the popup (issue 7)', { skip: !fs.existsSync(CHROMIUM) && `C
     assert.equal(await visibility('Copy'), 'hidden', 'masked');
     assert.equal(await visibility('Other'), 'hidden', 'masked');
     const want = RFC.vectors.find((v) => v.time === 1111111111 && v.mode === 'SHA1').totp;
-    const label = await page.getAttribute('#accounts li.item:has(.issuer:text-is("Copy")) .tile', 'aria-label');
-    assert.equal(label, message('copyHint', ['Copy – alice']), 'the label does not speak a hidden code');
+    const spoken = await page.locator('#accounts li.item:has(.issuer:text-is("Copy")) .tile').ariaSnapshot();
+    assert.match(spoken, /Copy/, `the accessible name: ${spoken}`);
+    assert.equal(spoken.replace(/ /g, '').includes(want), false, `a hidden code is not spoken: ${spoken}`);
     await page.focus('#accounts li.item:has(.issuer:text-is("Copy")) .tile');
     assert.equal(await visibility('Copy'), 'visible', 'shown while focused');
+    const focused = await page.locator('#accounts li.item:has(.issuer:text-is("Copy")) .tile').ariaSnapshot();
+    assert.equal(focused.replace(/ /g, '').includes(want), true, `a shown code is spoken: ${focused}`);
     assert.equal(await visibility('Other'), 'hidden');
     await page.keyboard.press('Enter');
     await untilStatus(message('copied'));
