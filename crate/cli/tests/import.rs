@@ -87,6 +87,8 @@ fn stratum_files_give_stratums_counts() {
         "andotp.unencrypted.json",
         "andotp.encrypted.bin",
         "bitwarden.unencrypted.json",
+        "bitwarden.encrypted.pbkdf2.json",
+        "bitwarden.encrypted.argon2id.json",
         "bitwardenauthenticator.json",
         "ente.unencrypted.txt",
         "freeotpplus.json",

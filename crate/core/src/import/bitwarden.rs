@@ -1,12 +1,24 @@
 //! Bitwarden's unencrypted exports, JSON and CSV. Only login items with a `totp` field are read;
 //! the field holds an `otpauth://` URI, a `steam://` URI or a bare base32 secret. When the field
 //! names no issuer the item's name is used, and when it names no account the login's user name.
-//! Password-protected and account-encrypted JSON exports are refused as unsupported.
+//!
+//! Password-protected JSON exports (`"encrypted":true,"passwordProtected":true`) are read: the
+//! key is PBKDF2-HMAC-SHA256 (`kdfType` 0; the `salt` text as UTF-8, not decoded) or Argon2id
+//! (`kdfType` 1; `kdfMemory` MiB, `kdfIterations` passes, `kdfParallelism` lanes, salt =
+//! SHA-256 of the `salt` text), stretched with HKDF-Expand-SHA256 into an encryption key (`enc`)
+//! and a MAC key (`mac`); `data` is a type-2 EncString `2.iv|ciphertext|mac` (base64 each):
+//! HMAC-SHA256(mac key, iv ‖ ciphertext), then AES-256-CBC with PKCS#7 padding. The plaintext is
+//! the unencrypted JSON export. Exports encrypted with the account's own key (no
+//! `passwordProtected`) cannot be opened with a password: [`ImportError::Unsupported`].
 
 use serde_json::Value;
 
-use super::json::{str_at, text_at};
-use super::{reason, Collector, ImportError, Skip};
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use super::json::{number_at, str_at, text_at};
+use super::{base64_decode, crypto, reason, Collector, ImportError, Skip};
 use crate::account::Account;
 use crate::uri;
 
@@ -25,9 +37,22 @@ pub(super) fn detect_csv(text: &str) -> bool {
         .is_some_and(|header| header.split(',').any(|c| c.trim() == "login_totp"))
 }
 
-pub(super) fn import_json(value: &Value, out: &mut Collector) -> Result<(), ImportError> {
+pub(super) fn import_json(
+    value: &Value,
+    password: Option<&[u8]>,
+    out: &mut Collector,
+) -> Result<(), ImportError> {
     if value.get("encrypted").and_then(Value::as_bool) == Some(true) {
-        return Err(ImportError::Unsupported);
+        if value.get("passwordProtected").and_then(Value::as_bool) != Some(true) {
+            return Err(ImportError::Unsupported);
+        }
+        let plaintext = decrypt(value, password)?;
+        let text = core::str::from_utf8(&plaintext).map_err(|_| ImportError::Malformed)?;
+        let inner = super::json::parse(text)?;
+        if inner.get("encrypted").and_then(Value::as_bool) == Some(true) {
+            return Err(ImportError::Malformed);
+        }
+        return import_json(&inner, None, out);
     }
     let items = value
         .get("items")
@@ -66,6 +91,95 @@ pub(super) fn import_csv(text: &str, out: &mut Collector) -> Result<(), ImportEr
         out.push(account(value, field(name), field(username)));
     }
     Ok(())
+}
+
+/// Bitwarden's KDF types.
+const KDF_PBKDF2: u64 = 0;
+const KDF_ARGON2ID: u64 = 1;
+
+/// The plaintext of a password-protected export (see the module docs).
+fn decrypt(value: &Value, password: Option<&[u8]>) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+    let salt = str_at(value, "salt").ok_or(ImportError::Malformed)?;
+    let data = str_at(value, "data").ok_or(ImportError::Malformed)?;
+    let number = |key| number_at(value, key).map_err(|_| ImportError::Malformed);
+    let iterations = number("kdfIterations")?.ok_or(ImportError::Malformed)?;
+    let kind = number("kdfType")?.ok_or(ImportError::Malformed)?;
+    let mut key = Zeroizing::new([0u8; 32]);
+    match kind {
+        KDF_PBKDF2 => {
+            let iterations =
+                u32::try_from(iterations).map_err(|_| ImportError::WorkFactorTooHigh)?;
+            // The ceiling is checked before the password is asked for.
+            if iterations > crypto::MAX_PBKDF2_ITERATIONS {
+                return Err(ImportError::WorkFactorTooHigh);
+            }
+            let password = password.ok_or(ImportError::PasswordRequired)?;
+            key = crypto::pbkdf2_sha256(password, salt.as_bytes(), iterations)?;
+        }
+        KDF_ARGON2ID => {
+            let memory_mib = number("kdfMemory")?.ok_or(ImportError::Malformed)?;
+            let lanes = number("kdfParallelism")?.ok_or(ImportError::Malformed)?;
+            let memory_kib = memory_mib.saturating_mul(1024);
+            crypto::check_argon2(memory_kib, iterations, lanes)?;
+            let password = password.ok_or(ImportError::PasswordRequired)?;
+            let narrow = |n: u64| u32::try_from(n).map_err(|_| ImportError::Malformed);
+            let salt = Sha256::digest(salt.as_bytes());
+            crypto::argon2id(
+                password,
+                &salt,
+                narrow(memory_kib)?,
+                narrow(iterations)?,
+                narrow(lanes)?,
+                key.as_mut(),
+            )?;
+        }
+        _ => return Err(ImportError::Unsupported),
+    }
+    let enc_key = hkdf_expand(key.as_ref(), b"enc");
+    let mac_key = hkdf_expand(key.as_ref(), b"mac");
+    open_enc_string(data, &enc_key, &mac_key)
+}
+
+/// HKDF-Expand-SHA256 of `prk` with `info` into 32 bytes (one block: HMAC(prk, info ‖ 0x01)).
+fn hkdf_expand(prk: &[u8], info: &[u8]) -> Zeroizing<[u8; 32]> {
+    let mut out = Zeroizing::new([0u8; 32]);
+    // HMAC takes keys of any length.
+    if let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(prk) {
+        mac.update(info);
+        mac.update(&[1]);
+        out.copy_from_slice(&mac.finalize().into_bytes());
+    }
+    out
+}
+
+/// Opens a type-2 EncString `2.iv|ciphertext|mac`: the MAC is checked (in constant time) before
+/// anything is decrypted. A wrong MAC or padding is [`ImportError::Decrypt`].
+fn open_enc_string(
+    text: &str,
+    enc_key: &[u8; 32],
+    mac_key: &[u8; 32],
+) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+    let body = text
+        .trim()
+        .strip_prefix("2.")
+        .ok_or(ImportError::Unsupported)?;
+    let mut parts = body.split('|');
+    let (Some(iv), Some(ciphertext), Some(tag), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(ImportError::Malformed);
+    };
+    let decode = |t: &str| base64_decode(t).ok_or(ImportError::Malformed);
+    let (iv, ciphertext, tag) = (decode(iv)?, decode(ciphertext)?, decode(tag)?);
+    if iv.len() != 16 || tag.len() != 32 || ciphertext.is_empty() || ciphertext.len() % 16 != 0 {
+        return Err(ImportError::Malformed);
+    }
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(mac_key).map_err(|_| ImportError::Decrypt)?;
+    mac.update(&iv);
+    mac.update(&ciphertext);
+    mac.verify_slice(&tag).map_err(|_| ImportError::Decrypt)?;
+    crypto::aes_cbc_open(enc_key, &iv, &ciphertext)
 }
 
 /// The account of one `totp` field, labelled from the item when the field has no labels.

@@ -190,6 +190,20 @@ pub(super) fn aes_gcm_open(
         .map_err(|_| ImportError::Decrypt)
 }
 
+/// Decrypts AES-256-CBC with PKCS#7 padding; a wrong length or padding is [`ImportError::Decrypt`].
+pub(super) fn aes_cbc_open(
+    key: &[u8],
+    iv: &[u8],
+    ciphertext: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+    let decryptor = cbc::Decryptor::<aes::Aes256>::new_from_slices(key, iv)
+        .map_err(|_| ImportError::Decrypt)?;
+    decryptor
+        .decrypt_padded_vec_mut::<Pkcs7>(ciphertext)
+        .map(Zeroizing::new)
+        .map_err(|_| ImportError::Decrypt)
+}
+
 /// Opens an OpenSSL/CryptoJS passphrase message: `"Salted__" ‖ salt[8] ‖ ciphertext`, key and IV
 /// from `EVP_BytesToKey(MD5, 1 round, passphrase, salt)`, AES-256-CBC with PKCS#7 padding.
 pub(super) fn openssl_open(

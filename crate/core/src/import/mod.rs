@@ -15,7 +15,7 @@
 //! | [`Format::AuthenticatorExtension`] | the Authenticator browser extension's JSON backup, plain or password-protected (Argon2id, then an OpenSSL `Salted__` passphrase key, AES-256-CBC) |
 //! | [`Format::Aegis`] | Aegis vault JSON, plain or encrypted (scrypt password slots, AES-256-GCM) |
 //! | [`Format::TwoFas`] | 2FAS `.2fas` backups, schema 1–4, plain or encrypted (PBKDF2-HMAC-SHA256, AES-256-GCM) |
-//! | [`Format::BitwardenJson`], [`Format::BitwardenCsv`] | Bitwarden's unencrypted exports (`totp` as otpauth URI, `steam://` or bare base32) |
+//! | [`Format::BitwardenJson`], [`Format::BitwardenCsv`] | Bitwarden's exports (`totp` as otpauth URI, `steam://` or bare base32): JSON plain or password-protected (PBKDF2-HMAC-SHA256 or Argon2id, HKDF, AES-256-CBC + HMAC-SHA256), and CSV |
 //! | [`Format::AndOtp`], [`Format::AndOtpEncrypted`] | andOTP JSON, and its encrypted backups (current format: PBKDF2-HMAC-SHA1, AES-256-GCM; old format: SHA-256 of the password, AES-256-GCM) |
 //! | [`Format::FreeOtpPlus`] | FreeOTP+ JSON |
 //! | [`Format::EnteEncrypted`] | Ente Auth's encrypted export (Argon2id, libsodium secretstream XChaCha20-Poly1305), up to the Argon2 ceilings below: Ente's 1 GiB "sensitive" cost is refused, its 256 MiB × 16 passes fallback is read |
@@ -73,7 +73,7 @@ pub enum Format {
     Aegis,
     /// 2FAS `.2fas` backup, plain or encrypted.
     TwoFas,
-    /// Bitwarden unencrypted JSON export.
+    /// Bitwarden JSON export, plain or password-protected.
     BitwardenJson,
     /// Bitwarden CSV export.
     BitwardenCsv,
@@ -154,8 +154,8 @@ pub enum ImportError {
     Decrypt,
     /// A key-derivation parameter in the file is above its ceiling (see the module docs).
     WorkFactorTooHigh,
-    /// A variant of the format that Tessera does not read (for example Bitwarden's encrypted
-    /// export, or an Aegis vault without a password slot).
+    /// A variant of the format that Tessera does not read (for example Bitwarden's export
+    /// encrypted with the account's own key, or an Aegis vault without a password slot).
     Unsupported,
 }
 
@@ -303,7 +303,7 @@ pub fn import(
                     }
                     Format::Aegis => aegis::import(&value, password, &mut out)?,
                     Format::TwoFas => twofas::import(&value, password, &mut out)?,
-                    Format::BitwardenJson => bitwarden::import_json(&value, &mut out)?,
+                    Format::BitwardenJson => bitwarden::import_json(&value, password, &mut out)?,
                     Format::AndOtp => andotp::import_plain(&value, &mut out)?,
                     Format::FreeOtpPlus => freeotp::import(&value, &mut out)?,
                     Format::EnteEncrypted => ente::import(&value, password, &mut out)?,
