@@ -30,6 +30,7 @@ import { provideContext } from './worker/fill.js';
 import './worker/import.js';
 import './worker/export.js';
 import './worker/accounts.js';
+import { provideContext as provideSyncContext } from './worker/sync.js';
 
 const LEGACY_KEY = 'accounts';
 const POINTER_KEY = 'vault.current';
@@ -477,6 +478,7 @@ const CONTEXT = Object.freeze({
 });
 // Autofill's menu and shortcut listeners are not messages: they get the same context this way.
 provideContext(CONTEXT);
+provideSyncContext(CONTEXT);
 
 function status() {
   return serialized(async () => {

@@ -65,6 +65,21 @@ export const MSG = Object.freeze({
   /** { id, password? | confirmed? } → { ok, secret, uri }: for the details view only. With a password set,
    *  `password` is checked (vault_decrypt, password_empty); without one, confirmed: true (confirmation_required). */
   REVEAL: 'accounts.reveal',
+  /** Sync (worker/sync.js). Each → the status { ok, locked, enabled, protected, state (off | ok | locked |
+   *  waiting | over_quota | needs_password | password_changed_here | error), bytes, quota, accounts, at,
+   *  notices: [id kept after a delete elsewhere], conflicts: [{ id, kept, other, otherAt }], minStrength }. */
+  SYNC_STATUS: 'sync.status',
+  /** { password } (strength level ≥ 2; the sync password when another device set sync up, else this vault's
+   *  password): turns sync on and runs a round. Errors sync_weak_password, sync_decrypt, sync_needs_password */
+  SYNC_ENABLE: 'sync.enable',
+  /** Turns sync off on this device (storage.sync is left for the other devices). */
+  SYNC_DISABLE: 'sync.disable',
+  /** { password }: the new password after a change on another device (or on this one). */
+  SYNC_PASSWORD: 'sync.password',
+  /** Empties the conflict list and the notices (the user has reviewed them). */
+  SYNC_DISMISS: 'sync.dismiss',
+  /** Runs a round now (no debounce). */
+  SYNC_NOW: 'sync.now',
 });
 
 /** An error answer from the background, with its code. */
