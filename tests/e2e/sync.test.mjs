@@ -142,11 +142,17 @@ describe('sync between two Chromium profiles', { skip: !fs.existsSync(CHROMIUM) 
     await carry(A, B);
     await B.ok({ type: 'accounts.add', account: account('b1', 'Delta') });
     await B.ok({ type: 'accounts.add', account: account('b2', 'Echo') });
+    // B also holds one of A's accounts (same secret), under another label.
+    await B.ok({ type: 'accounts.add', account: { ...account('a3', 'Charlie on B') } });
     const wrong = await B.send({ type: 'sync.enable', password: 'another fine password 99' });
     assert.equal(wrong.error?.code, 'sync_decrypt');
     const bOn = await B.ok({ type: 'sync.enable', password: PASSWORD });
     assert.equal(bOn.state, 'ok');
+    // Merged, the shared account once: 3 + 2 new ones; its other label is listed for review.
     assert.equal((await B.list()).length, 5);
+    assert.equal((await B.list()).filter((a) => a.account === 'a3@example.com').length, 1);
+    assert.equal(bOn.conflicts.length, 1);
+    assert.deepEqual([bOn.conflicts[0].kept.issuer, bOn.conflicts[0].other.issuer].sort(), ['Charlie', 'Charlie on B']);
     const bravo = (await B.list()).find((a) => a.issuer === 'Bravo');
     await B.ok({ type: 'accounts.delete', id: bravo.id });
     await B.ok({ type: 'sync.now' });
@@ -156,7 +162,8 @@ describe('sync between two Chromium profiles', { skip: !fs.existsSync(CHROMIUM) 
     assert.equal(aStatus.state, 'ok');
     const listA = await A.list();
     const listB = await B.list();
-    assert.deepEqual(labels(listA), ['Alpha|a1@example.com', 'Charlie|a3@example.com', 'Delta|b1@example.com', 'Echo|b2@example.com']);
+    const charlie = (l) => l.map((x) => (x.startsWith('Charlie') ? 'Charlie*|a3@example.com' : x));
+    assert.deepEqual(charlie(labels(listA)), ['Alpha|a1@example.com', 'Charlie*|a3@example.com', 'Delta|b1@example.com', 'Echo|b2@example.com']);
     assert.deepEqual(labels(listB), labels(listA));
     // The same records: same ids on both devices.
     assert.deepEqual(listA.map((a) => a.id).sort(), listB.map((a) => a.id).sort());
@@ -188,6 +195,26 @@ describe('sync between two Chromium profiles', { skip: !fs.existsSync(CHROMIUM) 
     assert.deepEqual(labels(await B.list()), labels(await A.list()));
     assert.equal((await B.list()).length, 5);
     checkCodes(await B.list());
+  });
+
+  it('after a password change on one device the other asks for the new password', async () => {
+    const NEW = 'a brand new sync passphrase 2027';
+    await A.ok({ type: 'vault.setPassword', current: PASSWORD, password: NEW });
+    const changed = await A.ok({ type: 'sync.now' });
+    assert.equal(changed.state, 'password_changed_here');
+    const rekeyed = await A.ok({ type: 'sync.password', password: NEW });
+    assert.equal(rekeyed.state, 'ok');
+    await carry(A, B);
+    const asks = await B.ok({ type: 'sync.now' });
+    assert.equal(asks.state, 'needs_password');
+    const old = await B.send({ type: 'sync.password', password: PASSWORD });
+    assert.equal(old.error?.code, 'sync_decrypt');
+    const back = await B.ok({ type: 'sync.password', password: NEW });
+    assert.equal(back.state, 'ok');
+    assert.deepEqual(labels(await B.list()), labels(await A.list()));
+    // B's options page showed the request for the new password before; now it shows the state.
+    await B.page.reload();
+    await until(() => B.page.evaluate(() => document.getElementById('sync-form').hidden), Boolean, { what: 'no password form' });
   });
 
   it('over quota keeps every account locally and says so', async () => {
