@@ -18,6 +18,7 @@ const AEGIS = path.join(CORPORA, 'importers/aegis');
 const ENCRYPTED = path.join(AEGIS, 'files/aegis_encrypted.json');
 const PLAIN = path.join(AEGIS, 'files/aegis_plain.json');
 const EXPECTED = path.join(AEGIS, 'expected.json');
+const ENTE = path.join(CORPORA, 'importers/proton-authenticator/test_data/authenticator/ente');
 /** 2026-11-22T00:00:07Z: any fixed time works; the codes below are computed for it. */
 const TIME_MS = 1_795_305_607_000;
 
@@ -254,5 +255,42 @@ describe('Chromium: import from other authenticators through the options page', 
     const plain = JSON.parse(text).db.entries;
     assert.equal(report.summary, message('importSummary', ['Aegis', '0', String(plain.length), '0']));
     assert.equal(await count(), entries.length);
+  });
+
+  it('an Ente Auth encrypted export asks for its password and imports its entries', { skip: !fs.existsSync(ENTE) && 'no Ente files in the corpus' }, async () => {
+    const file = path.join(ENTE, 'encrypted.lowcomplexity.txt');
+    const before = (await latestReport()).reports;
+    const accounts = await count();
+    await page.setInputFiles('#import-files', file);
+    await page.waitForSelector('#import-password-form:not([hidden])', { timeout: 30_000 });
+    await page.fill('#import-password', fs.readFileSync(path.join(ENTE, 'password'), 'utf8').trim());
+    await page.click('#import-password-submit');
+    const report = await waitForReport(before + 1, 'the Ente report');
+    assert.equal(report.error, null);
+    // The file's three entries (HOTP, TOTP, Steam; see crate/core/tests/import_ente.rs), all new.
+    assert.equal(report.summary, message('importSummary', [message('importFormat_ente_encrypted'), '3', '0', '0']));
+    assert.equal(await count(), accounts + 3);
+  });
+
+  it('a file of no known format, and a Tessera backup, get their own messages and add nothing', async () => {
+    const accounts = await count();
+    let reports = (await latestReport()).reports;
+    for (const [name, bytes, code] of [
+      ['picture.png', Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(200, 0xab)]), 'err_import_unknown_format'],
+      ['notes.txt', Buffer.from('hello, these are not accounts\n'), 'err_import_unknown_format'],
+    ]) {
+      await page.setInputFiles('#import-files', { name, mimeType: 'application/octet-stream', buffer: bytes });
+      const report = await waitForReport(++reports, `the report of ${name}`);
+      assert.equal(report.name, name);
+      assert.equal(report.error, message(code));
+    }
+    // A backup made by Tessera's own export (a password is needed for one).
+    await send({ type: 'vault.setPassword', password: 'backup password for the test' });
+    const backup = await send({ type: 'vault.export' });
+    assert.equal(backup.ok, true);
+    await page.setInputFiles('#import-files', { name: 'tessera.tsrvault', mimeType: 'application/octet-stream', buffer: Buffer.from(backup.data, 'base64') });
+    const report = await waitForReport(++reports, 'the report of the Tessera backup');
+    assert.equal(report.error, message('err_import_is_tessera_backup'));
+    assert.equal(await count(), accounts);
   });
 });
