@@ -39,8 +39,9 @@ describe('Chromium: axe-core on the popup and the options page', { skip: !fs.exi
     await page.evaluate((th) => chrome.storage.local.set({ 'settings.theme': th }), theme);
   }
 
-  async function openPopup() {
+  async function openPopup(theme) {
     await page.goto(url(POPUP_PATH));
+    await page.waitForFunction((th) => document.documentElement.dataset.theme === th, theme);
     await page.waitForFunction(() => {
       const loading = document.getElementById('loading');
       return !loading || loading.hidden || !document.getElementById('unlock-form')?.hidden;
@@ -120,7 +121,7 @@ describe('Chromium: axe-core on the popup and the options page', { skip: !fs.exi
 
     it(`popup, ${theme}: empty, with accounts, add form open, locked`, async () => {
       await useTheme(theme);
-      await openPopup();
+      await openPopup(theme);
       assert.deepEqual(await violations(), [], 'empty');
 
       const secrets = ['JBSWY3DPEHPK3PXP', 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', 'MFRGGZDFMZTWQ2LK'];
@@ -131,7 +132,7 @@ describe('Chromium: axe-core on the popup and the options page', { skip: !fs.exi
         });
         assert.equal(answer.ok, true, JSON.stringify(answer));
       }
-      await openPopup();
+      await openPopup(theme);
       await page.waitForFunction(() => document.body.innerText.includes('GitHub'));
       assert.deepEqual(await violations(), [], 'accounts');
 
@@ -143,7 +144,7 @@ describe('Chromium: axe-core on the popup and the options page', { skip: !fs.exi
 
       await send({ type: 'vault.setPassword', password: PASSWORD });
       await send({ type: 'vault.lock' });
-      await openPopup();
+      await openPopup(theme);
       assert.deepEqual(await violations(), [], 'locked');
     });
   }
