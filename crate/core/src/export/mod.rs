@@ -40,12 +40,13 @@
 //! [`crate::migration::MAX_PAYLOAD_BYTES`], 600 bytes of protobuf) and at most
 //! [`crate::migration::MAX_ACCOUNTS_PER_CODE`] (10) accounts per code, the size of Google
 //! Authenticator's own export codes. 600 bytes of payload is at most 800 base64 characters; with the
-//! 33-byte prefix and percent-escaped `+`, `/` and `=` a URI is typically 850–900 bytes, which at
-//! error-correction level M (what the extension's QR renderer uses) is a version 23–26 code of
-//! 109–121 modules. Drawn at 4 pixels a module with the 4-module quiet zone that is a square of
-//! about 520 CSS pixels, which a phone camera held 20–30 cm from a laptop screen reads at once. The
-//! test `every_migration_code_stays_phone_sized` checks the worst case of real accounts against
-//! version 27.
+//! 33-byte prefix and percent-escaped `+`, `/` and `=` the largest URI measured over every mix of
+//! secret length (10–64 bytes) and label length (0–100 characters) is 839 bytes, a version 23 code
+//! at error-correction level M (what the extension's QR renderer uses) of 109 modules. Drawn at 4
+//! pixels a module with the 4-module quiet zone that is a square of 468 CSS pixels, which a phone
+//! camera held 20–30 cm from a laptop screen reads at once. The test
+//! `every_migration_code_stays_phone_sized` keeps every code within [`MAX_QR_VERSION`] (27, room
+//! for data whose base64 happens to need many escapes).
 
 use crate::account::{Account, OtpType};
 use crate::migration::{self, Skipped};

@@ -268,30 +268,32 @@ fn many_accounts_split_into_numbered_codes() {
 
 #[test]
 fn every_migration_code_stays_phone_sized() {
-    // Worst realistic case: 64-byte SHA-512 secrets and long labels, so that the byte limit (not
-    // the account count) cuts every batch.
-    let list: Vec<Account> = (0..40)
-        .map(|i| {
-            let mut a = Account::totp(
-                "A rather long issuer name, Inc.",
-                &format!("firstname.lastname.{i}@some-long-domain.example.com"),
-                secret(64, 1000 + i),
-            );
-            a.algorithm = Algorithm::Sha512;
-            a
-        })
-        .collect();
-    let out = migration(&list, 1).unwrap();
-    assert!(out.uris.len() > 1);
+    // Every mix of secret length (80-bit to SHA-512's 64 bytes) and label length (none to long)
+    // that real accounts have, with random secrets: full batches are cut by the byte limit or the
+    // 10-account limit, whichever comes first. The largest code must stay within MAX_QR_VERSION.
     let mut largest = (0, 0);
-    for u in &out.uris {
-        let code =
-            qrcode::QrCode::with_error_correction_level(u.as_bytes(), qrcode::EcLevel::M).unwrap();
-        let qrcode::Version::Normal(v) = code.version() else {
-            panic!("micro QR")
-        };
-        assert!(v <= MAX_QR_VERSION, "version {v} for {} bytes", u.len());
-        largest = largest.max((v, u.len()));
+    let mut seed = 1000;
+    for secret_len in [10, 20, 64] {
+        for label_len in [0, 12, 40, 100] {
+            let list: Vec<Account> = (0..24)
+                .map(|i| {
+                    seed += 1;
+                    let label = format!("{i:02}{}", "x".repeat(label_len));
+                    Account::totp(&label[..label_len / 2], &label, secret(secret_len, seed))
+                })
+                .collect();
+            let out = migration(&list, 1).unwrap();
+            for u in &out.uris {
+                let code =
+                    qrcode::QrCode::with_error_correction_level(u.as_bytes(), qrcode::EcLevel::M)
+                        .unwrap();
+                let qrcode::Version::Normal(v) = code.version() else {
+                    panic!("micro QR")
+                };
+                assert!(v <= MAX_QR_VERSION, "version {v} for {} bytes", u.len());
+                largest = largest.max((v, u.len()));
+            }
+        }
     }
     eprintln!(
         "largest code: version {} for {} bytes",
