@@ -11,7 +11,7 @@
 //! |---|---|---|
 //! | [`Format::Uris`] | one canonical `otpauth://` URI per line ([`crate::uri::write()`]), as the Authenticator extension, Aegis and Ente Auth read and write text exports | nothing: every valid account has a URI |
 //! | [`Format::Aegis`] | Aegis's plain vault JSON ([`aegis_json`]) | nothing: Aegis holds TOTP, HOTP and Steam with every algorithm, 1–10 digits and any period |
-//! | [`Format::Migration`] | `otpauth-migration://offline?data=…` URIs, one QR code each ([`migration`]) | what Google Authenticator cannot hold, listed with a reason ([`MigrationExport::left_out`]) |
+//! | [`Format::Migration`] | `otpauth-migration://offline?data=…` URIs, one QR code each ([`migration()`]) | what Google Authenticator cannot hold, listed with a reason ([`MigrationExport::left_out`]) |
 //!
 //! Each export is read back by our own importer ([`crate::import`]) or migration decoder to the
 //! same accounts (tests in this module); an account that would not read back unchanged is an
