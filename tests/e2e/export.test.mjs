@@ -183,6 +183,9 @@ describe('export to other apps (Chromium)', { skip }, () => {
       ok: false,
       error: { code: 'password_empty' },
     });
+    // Locked meanwhile: the password opens the stored vault all the same.
+    assert.equal((await send({ type: 'vault.lock' })).ok, true);
+    assert.equal((await send({ type: 'vault.status' })).locked, true);
     await page.fill('#export-password', PASSWORD);
     const file = await downloadExport();
     assert.match(path.basename(file), /^tessera-aegis-plain-\d{4}-\d{2}-\d{2}\.json$/);
