@@ -13,15 +13,12 @@
 // The popup gets labels and codes, never secrets, except the details view after the password (or a
 // confirmation without one). The form's preview code is computed here with the popup's own copy of
 // the wasm module, so a typed secret leaves this page only when the user adds the account.
-import init, { codeAt, parseUri } from '../pkg/tessera_wasm.js';
 import { api, wasmUrl } from '../compat.js';
 import { loadClock, now, watchClock } from '../lib/clock.js';
 import { groupCode, secondsLeft } from '../lib/format.js';
 import { applyI18n, errorText, t } from '../lib/i18n.js';
 import { MSG, request } from '../lib/messaging.js';
-import { renderQr } from '../lib/qr-render.js';
 import { loadSettings, saveSetting, watchSettings } from '../lib/settings.js';
-import { hostOfUrl, siteMatches } from '../lib/site.js';
 import { targetTabId } from '../lib/tab.js';
 import { applyTheme } from '../lib/theme.js';
 
@@ -60,10 +57,18 @@ function labelOf(a) {
   return [a.issuer, a.account].filter(Boolean).join(' – ') || a.id;
 }
 
+// Loaded when first needed (the add form, the details view), not before the codes are painted:
+// the wasm glue, the QR renderer and the Public Suffix List are most of the popup's script bytes.
+/** The popup's own wasm module (form preview, link parsing, QR codes): its exports, initialised. */
 function wasm() {
-  wasmReady ??= init({ module_or_path: wasmUrl });
+  wasmReady ??= import('../pkg/tessera_wasm.js').then(async (module) => {
+    await module.default({ module_or_path: wasmUrl });
+    return module;
+  });
   return wasmReady;
 }
+
+const sites = () => import('../lib/site.js');
 
 // ---- Tiles -------------------------------------------------------------------------------------
 
@@ -74,24 +79,24 @@ function hueOf(text) {
   return h;
 }
 
-function makeTile(id) {
+const PARTS = ['badge', 'issuer', 'countdown', 'account', 'code', 'next', 'bar'];
+let tileTemplate = null;
+
+/** One tile built once; every other tile is a deep clone of it (far cheaper than building each). */
+function template() {
+  if (tileTemplate) return tileTemplate;
   const li = document.createElement('li');
   li.className = 'item';
-  li.dataset.id = id;
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'tile';
-  button.dataset.id = id;
   button.setAttribute('aria-describedby', 'tile-hint');
-  const parts = {};
-  for (const name of ['badge', 'issuer', 'account', 'code', 'next', 'countdown', 'bar']) {
-    parts[name] = document.createElement('span');
-    parts[name].className = name;
+  for (const name of PARTS) {
+    const span = document.createElement('span');
+    span.className = name;
+    if (name === 'badge' || name === 'countdown' || name === 'bar') span.setAttribute('aria-hidden', 'true');
+    button.append(span);
   }
-  parts.badge.setAttribute('aria-hidden', 'true');
-  parts.countdown.setAttribute('aria-hidden', 'true');
-  parts.bar.setAttribute('aria-hidden', 'true');
-  button.append(parts.badge, parts.issuer, parts.countdown, parts.account, parts.code, parts.next, parts.bar);
   const menu = document.createElement('button');
   menu.type = 'button';
   menu.className = 'menu';
@@ -99,7 +104,33 @@ function makeTile(id) {
   menu.setAttribute('aria-expanded', 'false');
   menu.setAttribute('aria-controls', 'tile-actions');
   li.append(button, menu);
-  return { li, button, menu, hotp: null, ...parts, data: null, step: null };
+  tileTemplate = li;
+  return li;
+}
+
+function makeTile(id) {
+  const li = template().cloneNode(true);
+  li.dataset.id = id;
+  const [button, menu] = li.children;
+  button.dataset.id = id;
+  const parts = {};
+  PARTS.forEach((name, i) => {
+    parts[name] = button.children[i];
+  });
+  return { li, button, menu, hotp: null, ...parts, data: null };
+}
+
+/** chrome.i18n.getMessage once per distinct text (countdowns repeat the same few dozen). */
+const messageCache = new Map();
+function cached(name, value) {
+  const key = `${name}\u0000${value}`;
+  let text = messageCache.get(key);
+  if (text === undefined) {
+    text = t(name, [value]);
+    if (messageCache.size > 1000) messageCache.clear();
+    messageCache.set(key, text);
+  }
+  return text;
 }
 
 function hotpButton(tile) {
@@ -146,12 +177,13 @@ function fillTile(tile, a, nowMs) {
     tile.hotp.remove();
     tile.hotp = null;
   }
-  if (!isHotp && (!before || before.period !== a.period)) {
+  if (!isHotp && a.period !== 30 && (!before || before.period !== a.period)) {
     // One CSS animation per tile, in step with the clock for good (steps start at multiples of
-    // the period since the epoch), so the bar needs no script after this.
-    const periodMs = a.period * 1000;
+    // the period since the epoch), so the bar needs no script after this. The usual 30 s period
+    // takes its values from the list (see render), so most tiles need no style of their own.
     tile.bar.style.setProperty('--period', `${a.period}s`);
-    tile.bar.style.setProperty('--delay', `${-((nowMs % periodMs) / 1000).toFixed(3)}s`);
+    tile.bar.style.setProperty('--steps', String(a.period));
+    tile.bar.style.setProperty('--delay', barDelay(a.period, nowMs));
   }
   updateCountdown(tile, nowMs);
 }
@@ -160,11 +192,11 @@ function updateCountdown(tile, nowMs) {
   const a = tile.data;
   if (!a || a.error) return;
   if (a.validUntil == null) {
-    setText(tile.countdown, t('counterLabel', [String(a.counter)]));
+    setText(tile.countdown, cached('counterLabel', String(a.counter)));
     return;
   }
   const left = secondsLeft(a.validUntil, nowMs);
-  setText(tile.countdown, t('secondsLeft', [String(left)]));
+  setText(tile.countdown, cached('secondsLeft', String(left)));
   const soon = left <= WARNING_SECONDS;
   if (tile.button.classList.contains('soon') !== soon) tile.button.classList.toggle('soon', soon);
   setText(tile.next, soon && a.nextCode ? t('upcomingCode', [groupCode(a.nextCode)]) : '');
@@ -185,8 +217,13 @@ function ordered(items) {
   return [...items].sort((a, b) => Number(Boolean(b.pinned)) - Number(Boolean(a.pinned)) || by(a, b));
 }
 
+function barDelay(period, nowMs) {
+  return `${-((nowMs % (period * 1000)) / 1000).toFixed(3)}s`;
+}
+
 function render() {
   const nowMs = now();
+  if (!list.style.getPropertyValue('--delay')) list.style.setProperty('--delay', barDelay(30, nowMs));
   const seen = new Set();
   ordered(accounts).forEach((a, index) => {
     seen.add(a.id);
@@ -255,12 +292,15 @@ function showLocked(locked) {
   }
 }
 
-/** Asks the background for codes, then again at the earliest step boundary. */
-async function refresh() {
+/**
+ * Asks the background for codes (or takes the answer to a request already under way), then asks
+ * again at the earliest step boundary.
+ */
+async function refresh(pending) {
   clearTimeout(refreshTimer);
   try {
     await loadClock();
-    const answer = await request(MSG.LIST);
+    const answer = await (pending ?? request(MSG.LIST));
     showLocked(false);
     isProtected = answer.protected;
     $('lock-button').hidden = !answer.protected;
@@ -339,7 +379,7 @@ async function copy(id) {
     // Ask to fill only when the tab is one of the account's sites (where the tab's address can be
     // read); the worker checks again and refuses anything else.
     const host = await hostOfTab(tabId);
-    if (host !== null && !siteMatches(host, data.sites)) return;
+    if (host !== null && !(await sites()).siteMatches(host, data.sites)) return;
     const answer = await request(MSG.FILL, { id, tabId });
     showStatus(t('filledInto', [answer.host]));
   } catch (error) {
@@ -352,7 +392,7 @@ async function copy(id) {
 async function hostOfTab(tabId) {
   try {
     const tab = await api.tabs.get(tabId);
-    return typeof tab?.url === 'string' ? hostOfUrl(tab.url) : null;
+    return typeof tab?.url === 'string' ? (await sites()).hostOfUrl(tab.url) : null;
   } catch {
     return null;
   }
@@ -716,7 +756,7 @@ async function submitDetails(event) {
     const fields = isProtected ? { password: field.value } : { confirmed: true };
     const answer = await request(MSG.REVEAL, { id: revealing, ...fields });
     field.value = '';
-    await wasm();
+    const [, { renderQr }] = await Promise.all([wasm(), import('../lib/qr-render.js')]);
     $('details-secret').textContent = answer.secret.replace(/(.{4})(?=.)/g, '$1 ');
     renderQr($('details-qr'), answer.uri);
     $('details-error').textContent = '';
@@ -792,7 +832,7 @@ async function updatePreview() {
     preview.textContent = t('previewEmpty');
     return;
   }
-  await wasm();
+  const { codeAt } = await wasm();
   try {
     const c = codeAt(formAccount(), now());
     preview.classList.remove('empty');
@@ -807,7 +847,7 @@ async function updatePreview() {
 async function applyUri() {
   const text = $('uri').value.trim();
   if (text === '') return;
-  await wasm();
+  const { parseUri } = await wasm();
   try {
     const a = parseUri(text);
     $('type').value = a.type;
@@ -1023,6 +1063,9 @@ watchClock(() => {
   if (!form.hidden) updatePreview();
 });
 
+// The codes are asked for at once, while the preferences that order them are read.
+const firstList = loadClock().then(() => request(MSG.LIST));
+firstList.catch(() => {}); // handled by refresh
 Promise.all([
   loadSettings().then((s) => {
     settings = s;
@@ -1034,5 +1077,5 @@ Promise.all([
   }),
 ])
   .catch(() => {})
-  .then(refresh);
+  .then(() => refresh(firstList));
 tick();
