@@ -56,6 +56,9 @@ if [ "$mode" = smoke ]; then
     scratch="$(mktemp -d)"
     trap 'rm -rf "$scratch"' EXIT
     failed=()
+    # One build of every target first (each `fuzz run` would otherwise build its own binary).
+    cargo "${toolchain[@]}" fuzz build "${sanitizer[@]}" >"$scratch/build.log" 2>&1 ||
+        { tail -n 40 "$scratch/build.log"; echo "fuzz smoke: the fuzz targets do not build"; exit 1; }
     for target in "${targets[@]}"; do
         dirs=("$scratch/$target")
         mkdir -p "${dirs[0]}"
