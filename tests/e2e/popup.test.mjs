@@ -417,6 +417,35 @@ describe('Chromium: the popup (issue 7)', { skip: !fs.existsSync(CHROMIUM) && `C
     assert.equal(tile.code, hotp(RFC4226.secret, Math.floor(1111111111 / 30)));
   });
 
+  it('shows Steam Guard codes as their five characters (a code captured from the Steam app)', async () => {
+    // KeePassXC tests/TestTotp.cpp testSteamTotp: captured from the real Steam mobile app.
+    const vector = { secret: '63BEDWCQZKTQWPESARIERL5DTTQFCJTK', time: 1511200518, code: 'FR8RV' };
+    await pinClock(vector.time * 1000);
+    await openPopup();
+    await page.click('#add-toggle');
+    await page.click('#advanced summary');
+    await page.selectOption('#type', 'steam');
+    await page.fill('#issuer', 'Steam');
+    await page.fill('#secret', vector.secret);
+    await until(() => page.textContent('#preview'), (t) => t === vector.code, { what: 'the Steam preview' });
+    await page.click('#add-submit');
+    await until(() => page.textContent('#accounts .tile .code').catch(() => ''), (t) => t === vector.code, { what: 'five characters, not grouped' });
+  });
+
+  it('"Scan QR code" opens the scanner in a new tab for the popup\'s tab; the theme setting applies', async () => {
+    await openPopup('?tab=77');
+    const [scanner] = await Promise.all([ctx.waitForEvent('page'), page.click('#scan-button')]);
+    await scanner.waitForLoadState('domcontentloaded');
+    assert.equal(scanner.url(), `chrome-extension://${extensionId}/extension/scan/scan.html?tab=77`);
+    await scanner.close();
+    await untilStatus(message('scanOpened'));
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await page.evaluate(() => chrome.storage.local.set({ 'settings.theme': 'dark' }));
+    await until(background, (c) => c === 'rgb(21, 25, 29)', { what: 'the dark background' });
+    await page.evaluate(() => chrome.storage.local.set({ 'settings.theme': 'light' }));
+    await until(background, (c) => c === 'rgb(255, 255, 255)', { what: 'the light background' });
+  });
+
   it('marks the first paint of codes for the benchmark', async () => {
     await addAccount({ issuer: 'Mark', secret: RFC4226.secret });
     await openPopup();
