@@ -6,6 +6,8 @@
 #   - Node packages from package-lock.json (npm ci)
 #   - Python's cryptography package (tests/interop)
 #   - chromium, firefox-esr (apt) and geckodriver (cargo install)
+#   - cargo-deny and cargo-fuzz (cargo install; fuzzing also needs a nightly toolchain or uses
+#     RUSTC_BOOTSTRAP=1, see scripts/fuzz.sh)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -69,6 +71,16 @@ fi
 if ! python3 -c 'import cryptography' 2>/dev/null; then
   log "installing Python's cryptography package"
   python3 -m pip install --quiet cryptography >&2 || apt_install python3-cryptography
+fi
+
+# --- cargo-deny (the dependency check) and cargo-fuzz (the fuzz smoke test) ------------------------
+if ! cargo deny --version >/dev/null 2>&1; then
+  log "installing cargo-deny (about 10 minutes)"
+  cargo install cargo-deny --locked >&2
+fi
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  log "installing cargo-fuzz (about 2 minutes)"
+  cargo install cargo-fuzz --locked >&2 || warn "could not install cargo-fuzz: the fuzz smoke test will be skipped"
 fi
 
 # --- browsers --------------------------------------------------------------------------------------
