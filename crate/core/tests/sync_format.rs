@@ -394,3 +394,50 @@ fn an_edit_rewrites_one_chunk_and_removes_the_old_one_after_the_manifest() {
     assert_eq!(w.remove.len(), 1);
     assert!(items.iter().any(|(k, _)| *k == w.remove[0]));
 }
+
+#[test]
+fn mutated_record_bytes_never_panic_and_what_decodes_is_canonical() {
+    use tessera_core::sync::format::{decode_records, encode_records};
+    let mut v = Vault::new();
+    let mut h = Account::with_type(
+        OtpType::Hotp,
+        "Bank",
+        "me",
+        Secret::from_bytes(vec![3; 20]).unwrap(),
+    );
+    h.counter = 300;
+    h.digits = 8;
+    let _ = v.add_account(
+        h,
+        vec!["bank.example".into()],
+        stamp(1_000, A),
+        &mut mix_rng(1),
+    );
+    let id = with_id(&mut v, 0x40, account("Gone", 9), stamp(2_000, B));
+    v.delete(id, stamp(3_000, B));
+    let _ = v.add_account(account("Plain", 7), vec![], stamp(900, A), &mut mix_rng(2));
+    let state = state_of(&v);
+    let refs: Vec<_> = state.values().collect();
+    let bytes = encode_records(&refs);
+    assert_eq!(decode_records(&bytes).unwrap().len(), 3);
+    for n in 0..bytes.len() {
+        assert!(
+            decode_records(&bytes[..n]).is_err(),
+            "a prefix of {n} bytes decoded"
+        );
+    }
+    for i in 0..bytes.len() {
+        for x in [0x01u8, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0xff] {
+            let mut m = bytes.to_vec();
+            m[i] ^= x;
+            if let Ok(records) = decode_records(&m) {
+                let refs: Vec<_> = records.iter().collect();
+                assert_eq!(
+                    *encode_records(&refs),
+                    m,
+                    "byte {i} ^ {x:#x} decoded to something else"
+                );
+            }
+        }
+    }
+}

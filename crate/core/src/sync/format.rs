@@ -405,12 +405,18 @@ pub fn decode_records(plain: &[u8]) -> Result<Vec<SyncRecord>, SyncError> {
             let (digits, period) = if flags & F_CUSTOM != 0 {
                 let d = r.u8()?;
                 let p = u32::try_from(r.varint()?).map_err(|_| malformed("period"))?;
+                if d == default_digits(otp_type) && p == 30 {
+                    return Err(malformed("custom flag with default digits and period"));
+                }
                 (d, p)
             } else {
                 (default_digits(otp_type), 30)
             };
             let counter = if flags & F_COUNTER != 0 {
-                r.varint()?
+                match r.varint()? {
+                    0 => return Err(malformed("counter flag with counter 0")),
+                    c => c,
+                }
             } else {
                 0
             };
@@ -421,6 +427,9 @@ pub fn decode_records(plain: &[u8]) -> Result<Vec<SyncRecord>, SyncError> {
             let mut sites = Vec::new();
             if flags & F_SITES != 0 {
                 let n = r.count(MAX_SITES)?;
+                if n == 0 {
+                    return Err(malformed("sites flag without sites"));
+                }
                 for _ in 0..n {
                     let s = r.string(MAX_SITE_BYTES)?;
                     if s.is_empty() {
@@ -443,12 +452,18 @@ pub fn decode_records(plain: &[u8]) -> Result<Vec<SyncRecord>, SyncError> {
                 return Err(malformed("tombstone flags"));
             }
             let at_millis = if flags & D_AT != 0 {
-                r.varint()?
+                match r.varint()? {
+                    at if at == millis => return Err(malformed("deletion time flag, same time")),
+                    at => at,
+                }
             } else {
                 millis
             };
             let counter = if flags & D_COUNTER != 0 {
-                r.varint()?
+                match r.varint()? {
+                    0 => return Err(malformed("counter flag with counter 0")),
+                    c => c,
+                }
             } else {
                 0
             };
@@ -467,6 +482,19 @@ pub fn decode_records(plain: &[u8]) -> Result<Vec<SyncRecord>, SyncError> {
     }
     if !r.data.is_empty() {
         return Err(malformed("trailing bytes"));
+    }
+    // Canonical: the device table in order of first use, every device used; the base the least time.
+    let mut used: Vec<DeviceId> = Vec::new();
+    for rec in &out {
+        if !used.contains(&rec.stamp.device) {
+            used.push(rec.stamp.device);
+        }
+    }
+    if used != devices {
+        return Err(malformed("device table not in order of first use"));
+    }
+    if out.iter().map(|x| x.stamp.millis).min().unwrap_or(0) != base {
+        return Err(malformed("base time is not the least time"));
     }
     Ok(out)
 }
