@@ -88,6 +88,29 @@ describe('Chromium: axe-core on the popup and the options page', { skip: !fs.exi
     assert.ok(found.some((v) => v.startsWith('color-contrast ')), found.join('\n'));
   });
 
+  it('options page by keyboard: Tab reaches every control of appearance and clock check, each with a visible focus ring', async () => {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(url(OPTIONS_PATH));
+    await page.waitForFunction(() => document.getElementById('clock-in-use').textContent !== '');
+    const wanted = ['theme', 'sort', 'hide-codes', 'clear-clipboard', 'clock-origin', 'clock-check', 'clock-offset', 'clock-save', 'clock-reset'];
+    const seen = new Map();
+    for (let i = 0; i < 200 && seen.size < wanted.length; i++) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => {
+        const el = document.activeElement;
+        const style = getComputedStyle(el);
+        return { id: el.id, outline: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+      });
+      if (wanted.includes(focused.id)) seen.set(focused.id, focused);
+    }
+    assert.deepEqual([...seen.keys()].sort(), [...wanted].sort(), 'reached by Tab');
+    for (const [id, f] of seen) assert.ok(f.outline !== 'none' && f.width >= 2, `${id} shows its focus (${JSON.stringify(f)})`);
+    // And works by keyboard: Space toggles a checkbox, which is saved.
+    await page.focus('#hide-codes');
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => chrome.storage.local.get('settings.hideCodes').then((s) => s['settings.hideCodes'] === true));
+  });
+
   for (const theme of THEMES) {
     it(`options page, ${theme}: no password, then the clock check's result and warning`, async () => {
       await useTheme(theme);
