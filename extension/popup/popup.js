@@ -694,7 +694,7 @@ function openEdit(id) {
   $('edit-account').value = tile.data.account;
   $('edit-sites').value = (tile.data.sites ?? []).join(', ');
   $('edit-error').textContent = '';
-  tile.li.after(editForm);
+  tile.li.append(editForm); // inside the item: a list holds only items
   editForm.hidden = false;
   $('edit-issuer').focus();
 }

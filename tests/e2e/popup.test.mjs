@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { CHROMIUM, POPUP_PATH, RFC4226, dist, launchChromium, message, requireBuild, rfc6238, until } from './helpers.mjs';
+import path from 'node:path';
+import { CHROMIUM, POPUP_PATH, RFC4226, ROOT, dist, launchChromium, message, requireBuild, rfc6238, until } from './helpers.mjs';
 
 const RFC = rfc6238();
 const PASSWORD = 'correct horse battery staple';
@@ -444,6 +445,41 @@ describe('Chromium: the popup (issue 7)', { skip: !fs.existsSync(CHROMIUM) && `C
     await until(background, (c) => c === 'rgb(21, 25, 29)', { what: 'the dark background' });
     await page.evaluate(() => chrome.storage.local.set({ 'settings.theme': 'light' }));
     await until(background, (c) => c === 'rgb(255, 255, 255)', { what: 'the light background' });
+  });
+
+  it('axe-core: no violations with the actions, the edit form, recently deleted and the details open, light and dark', async () => {
+    const axe = fs.readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+    const violations = async () => {
+      await page.evaluate(axe);
+      return page.evaluate(() =>
+        window.axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+          r.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`)),
+        ),
+      );
+    };
+    await addAccount({ issuer: 'Keep', secret: RFC4226.secret });
+    await addAccount({ issuer: 'Counter', type: 'hotp', secret: 'MFRGGZDFMZTWQ2LK' });
+    const gone = await addAccount({ issuer: 'Gone', secret: 'ONSWG4TFOQ' });
+    await send({ type: 'accounts.delete', id: gone });
+    for (const theme of ['light', 'dark']) {
+      await page.evaluate((th) => chrome.storage.local.set({ 'settings.theme': th }), theme);
+      await openPopup();
+      await until(readTiles, (t) => t.length === 2, { what: 'tiles' });
+      await openActions('Keep');
+      assert.deepEqual(await violations(), [], `${theme}: actions open`);
+      await page.click('#tile-actions [data-action="edit"]');
+      assert.deepEqual(await violations(), [], `${theme}: edit form open`);
+      await page.click('#edit-cancel');
+      await page.click('#deleted-toggle');
+      await until(() => page.$$eval('#deleted-list li', (l) => l.length), (n) => n === 1, { what: 'the deleted account' });
+      assert.deepEqual(await violations(), [], `${theme}: recently deleted open`);
+      await openActions('Keep');
+      await page.click('#tile-actions [data-action="details"]');
+      await page.click('#details-show');
+      await until(() => page.textContent('#details-secret'), (t) => t !== '', { what: 'the secret' });
+      assert.deepEqual(await violations(), [], `${theme}: details shown`);
+      await page.click('#details-close');
+    }
   });
 
   it('marks the first paint of codes for the benchmark', async () => {
