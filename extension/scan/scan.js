@@ -24,6 +24,7 @@ import { groupCode } from '../lib/format.js';
 import { applyI18n, errorText, t } from '../lib/i18n.js';
 import { MSG, request } from '../lib/messaging.js';
 import { hostOfUrl } from '../lib/site.js';
+import { applyTheme } from '../lib/theme.js';
 import { decodeImageData } from '../qr/client.js';
 
 /** storage.session: progress of a Google Authenticator export batch { batchId, size, done: [index] }. */
@@ -48,6 +49,7 @@ let queue = [];
 let pending = null;
 
 applyI18n();
+applyTheme().catch(() => {});
 wire();
 start().catch((error) => showError(errorText(error?.code)));
 

@@ -14,7 +14,8 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { serveFixtures } from '../fixtures/server.mjs';
-import { CHROMIUM, dist, launchChromium, message, requireBuild, until } from './helpers.mjs';
+import path from 'node:path';
+import { CHROMIUM, ROOT, dist, launchChromium, message, requireBuild, until } from './helpers.mjs';
 
 const SCAN_PATH = 'extension/scan/scan.html';
 const PINNED_MS = 1_763_000_010_000; // 10 s into a 30 s step: no step change during a test
@@ -380,5 +381,35 @@ describe('Chromium: add accounts by scanning a QR code', { skip: !fs.existsSync(
     assert.ok(await visible(scan, '#image'), 'Add from image is offered');
     await scan.close();
     await swEval((id) => chrome.tabs.remove(id), tabId);
+  });
+
+  it('has no axe-core violations in its states (image only, confirmation, export list, not a code), light and dark', async () => {
+    const axe = fs.readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+    const scan = await openScan('image');
+    const check = async (state) => {
+      for (const scheme of ['light', 'dark']) {
+        await scan.emulateMedia({ colorScheme: scheme });
+        await scan.evaluate(axe); // through the DevTools protocol, which the page's CSP does not govern
+        const found = await scan.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+          r.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`))));
+        assert.deepEqual(found, [], `${state}, ${scheme}`);
+      }
+    };
+    const choose = async (png) => {
+      await scan.setInputFiles('#image-file', { name: 'code.png', mimeType: 'image/png', buffer: png });
+    };
+    await check('image only');
+    await choose(await qrPng(newAccount('Axe Check', 'lee@example.com').uri));
+    await waitForConfirm(scan);
+    await check('confirmation');
+    await scan.click('#confirm-cancel');
+    await choose(await qrPng(migrationUri([newAccount('Axe One', 'm1@example.com')], { batchSize: 1, batchIndex: 0, batchId: 7 })));
+    await until(() => visible(scan, '#migration'), Boolean, { what: 'the export list', timeout: 30_000 });
+    await check('export list');
+    await scan.click('#migration-cancel');
+    await choose(await qrPng('WIFI:S:Cafe;T:WPA;P:not-a-secret;;'));
+    await until(() => visible(scan, '#not-otp'), Boolean, { what: 'the not-OTP message', timeout: 30_000 });
+    await check('not a code');
+    await scan.close();
   });
 });
