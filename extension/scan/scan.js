@@ -98,10 +98,7 @@ async function scanPage() {
   status(t('scanScanning'));
   let dataUrl;
   try {
-    const tab = await api.tabs.get(target.id);
-    // Only the visible tab of a window can be captured; another tab would be captured instead.
-    if (!tab.active) throw new Error('not the active tab');
-    dataUrl = await api.tabs.captureVisibleTab(tab.windowId, { format: 'png' });
+    dataUrl = await captureTarget();
   } catch {
     // Browser pages, the PDF viewer, other extensions and web stores cannot be captured.
     status('');
@@ -121,6 +118,27 @@ async function scanPage() {
   }
   status('');
   handleTexts(texts, target.host);
+}
+
+/** Milliseconds given a tab brought to the front to paint before it is captured. */
+const PAINT_WAIT_MS = 250;
+
+/**
+ * A PNG data URL of the target tab as shown. Only the visible tab of a window can be captured:
+ * when this page was opened as a tab in front of it, the target is shown for the capture and this
+ * page brought back afterwards.
+ */
+async function captureTarget() {
+  const tab = await api.tabs.get(target.id);
+  if (tab.active) return api.tabs.captureVisibleTab(tab.windowId, { format: 'png' });
+  const own = await api.tabs.getCurrent();
+  await api.tabs.update(tab.id, { active: true });
+  try {
+    await new Promise((resolve) => setTimeout(resolve, PAINT_WAIT_MS));
+    return await api.tabs.captureVisibleTab(tab.windowId, { format: 'png' });
+  } finally {
+    if (own) await api.tabs.update(own.id, { active: true }).catch(() => {});
+  }
 }
 
 /** The texts of every QR code in (a part of) a bitmap, scaled by `scale`; null after an error shown. */

@@ -222,6 +222,22 @@ describe('Chromium: add accounts by scanning a QR code', { skip: !fs.existsSync(
     await scan.close();
   });
 
+  it('also scans when opened as a tab in front of the page (as the popup opens it)', async () => {
+    const account = newAccount('Front Tab Ltd', 'max@example.com');
+    await show(await qrPng(account.uri));
+    const url = `chrome-extension://${browser.extensionId}/${SCAN_PATH}?tab=${fixtureTabId}`;
+    const [scan] = await Promise.all([
+      browser.ctx.waitForEvent('page', { predicate: (p) => p.url().startsWith(url.split('?')[0]) }),
+      swEval((u) => chrome.tabs.create({ url: u }).then(() => true), url),
+    ]);
+    await confirmAndSave(scan, account, '127.0.0.1');
+    assertStored(await accounts(scan), account, ['127.0.0.1']);
+    // The scan page is in front again.
+    const active = await swEval((id) => chrome.tabs.get(id).then((t) => chrome.tabs.query({ active: true, windowId: t.windowId })).then(([t]) => t.url), fixtureTabId);
+    assert.equal(active, url);
+    await scan.close();
+  });
+
   it('reads a light-on-dark code on a dark page', async () => {
     const account = newAccount('Dark Mode Inc', 'bob@example.com');
     await show(await qrPng(account.uri), 'dark');
