@@ -488,4 +488,35 @@ describe('Chromium: the popup (issue 7)', { skip: !fs.existsSync(CHROMIUM) && `C
     const marks = await until(() => page.evaluate(() => performance.getEntriesByName('tessera:codes-painted').length), (n) => n === 1, { what: 'the mark' });
     assert.equal(marks, 1);
   });
+  // Last: Playwright's fake clock stays installed in the context for the tests after it.
+  it('clears the clipboard 30 s after a copy when the setting is on (and only its own code)', async () => {
+    await addAccount({ issuer: 'Clear', secret: RFC4226.secret });
+    await page.evaluate(() => chrome.storage.local.set({ 'settings.clearClipboard': true }));
+    await page.clock.install();
+    await openPopup();
+    await until(readTiles, (t) => t.length === 1, { what: 'the tile' });
+    await page.evaluate(() => {
+      window.clipboardText = 'before';
+      navigator.clipboard.writeText = async (text) => {
+        window.clipboardText = text;
+      };
+      navigator.clipboard.readText = async () => window.clipboardText;
+    });
+    await page.click('#accounts .tile');
+    const code = hotp(RFC4226.secret, Math.floor(1111111111 / 30));
+    await until(() => page.evaluate(() => window.clipboardText), (t) => t === code, { what: 'the copy' });
+    await page.clock.runFor(29_000);
+    assert.equal(await page.evaluate(() => window.clipboardText), code, 'still there after 29 s');
+    await page.clock.runFor(1_500);
+    await until(() => page.evaluate(() => window.clipboardText), (t) => t === '', { what: 'cleared after 30 s' });
+    await untilStatus(message('clipboardCleared'));
+    // Something else copied meanwhile is left alone.
+    await page.click('#accounts .tile');
+    await until(() => page.evaluate(() => window.clipboardText), (t) => t === code, { what: 'the second copy' });
+    await page.evaluate(() => {
+      window.clipboardText = 'mine';
+    });
+    await page.clock.runFor(31_000);
+    assert.equal(await page.evaluate(() => window.clipboardText), 'mine');
+  });
 });
