@@ -177,6 +177,13 @@ async function round({ fresh = false, evenIfChangedHere = false } = {}) {
   });
   if (!setup) return setStatus({ state: 'locked' });
   if (!setup.enabled) return setStatus({ state: 'off' });
+  if (!setup.protected) {
+    // The vault password was removed: the vault is stored in the clear now, so the sync key must
+    // not stay in it. Sync stops until it is turned on again with a password.
+    await ctx.mutate((handle) => syncDisable(handle));
+    await api.storage.local.remove([STATE_KEY]);
+    return setStatus({ state: 'off' });
+  }
   if (setup.passwordChangedHere && !evenIfChangedHere) return setStatus({ state: 'password_changed_here' });
   const read = await readSync();
   // Fresh: the old manifest is not read (another key); its chunks are only names to avoid and remove.
