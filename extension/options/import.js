@@ -4,9 +4,15 @@
 // password prompt (asked again after a wrong password; "skip" leaves the file out). Every file
 // gets a report: what was imported, what was already present, what was skipped and why. Only
 // labels and reason codes come back; the password field is cleared after each use.
+//
+// An image (a screenshot or photo of Google Authenticator's "Transfer accounts" QR code, or of any
+// otpauth QR code) is decoded here with the QR decoder's own worker (../qr/client.js: a service
+// worker cannot start one), and the otpauth texts it holds go to the worker as a text file. Each
+// image is one batch; several images (several batches) are several files.
 import { toBase64 } from '../lib/bytes.js';
 import { applyI18n, errorText, t } from '../lib/i18n.js';
 import { MSG, request } from '../lib/messaging.js';
+import { decodeImageData } from '../qr/client.js';
 
 /** The core's MAX_IMPORT_BYTES: larger files are refused here, before they are read. */
 const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
@@ -84,6 +90,43 @@ $('import-password-form').addEventListener('submit', (event) => {
 });
 $('import-password-cancel').addEventListener('click', () => answerPrompt?.(null));
 
+// ---- Images: QR codes ------------------------------------------------------------------------
+
+/** Whether `file` is an image (by its type, or by the signature of PNG, JPEG, GIF, BMP or WebP). */
+async function isImage(file) {
+  if (file.type.startsWith('image/')) return true;
+  const head = new Uint8Array(await file.slice(0, 12).arrayBuffer());
+  const starts = (...bytes) => bytes.every((b, i) => head[i] === b);
+  return (
+    starts(0x89, 0x50, 0x4e, 0x47) ||
+    starts(0xff, 0xd8, 0xff) ||
+    starts(0x47, 0x49, 0x46, 0x38) ||
+    starts(0x42, 0x4d) ||
+    (starts(0x52, 0x49, 0x46, 0x46) && String.fromCharCode(...head.subarray(8, 12)) === 'WEBP')
+  );
+}
+
+const URI = /^(otpauth|otpauth-migration|steam):\/\//i;
+
+/** The otpauth texts of the QR codes in an image file, as the bytes of a text file. */
+async function qrTexts(file) {
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file);
+  } catch {
+    throw { code: 'import_unknown_format' };
+  }
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  context.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  const texts = (await decodeImageData(context.getImageData(0, 0, canvas.width, canvas.height))).filter((t) =>
+    URI.test(t.trim()),
+  );
+  if (texts.length === 0) throw { code: 'import_no_codes_in_image' };
+  return new TextEncoder().encode(texts.map((t) => t.trim()).join('\n'));
+}
+
 // ---- Files, one after another -----------------------------------------------------------------
 
 async function importOne(file) {
@@ -95,7 +138,15 @@ async function importOne(file) {
     return;
   }
   $('import-working').textContent = t('importWorking', [file.name]);
-  const data = toBase64(new Uint8Array(await file.arrayBuffer()));
+  let bytes;
+  try {
+    bytes = (await isImage(file)) ? await qrTexts(file) : new Uint8Array(await file.arrayBuffer());
+  } catch (error) {
+    item.append(element('p', 'error', errorText(error?.code)));
+    return;
+  }
+  const data = toBase64(bytes);
+  bytes.fill(0);
   let password;
   let promptError = '';
   for (;;) {

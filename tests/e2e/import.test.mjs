@@ -19,6 +19,8 @@ const ENCRYPTED = path.join(AEGIS, 'files/aegis_encrypted.json');
 const PLAIN = path.join(AEGIS, 'files/aegis_plain.json');
 const EXPECTED = path.join(AEGIS, 'expected.json');
 const ENTE = path.join(CORPORA, 'importers/proton-authenticator/test_data/authenticator/ente');
+const SCITO = path.join(CORPORA, 'migration/scito-extract_otp_secrets');
+const MIGRATION_EXPECTED = path.join(CORPORA, 'migration/expected_decoded.json');
 /** 2026-11-22T00:00:07Z: any fixed time works; the codes below are computed for it. */
 const TIME_MS = 1_795_305_607_000;
 
@@ -292,5 +294,35 @@ describe('Chromium: import from other authenticators through the options page', 
     const report = await waitForReport(++reports, 'the report of the Tessera backup');
     assert.equal(report.error, message('err_import_is_tessera_backup'));
     assert.equal(await count(), accounts);
+  });
+
+  it('a photo of Google Authenticator’s transfer QR code imports its accounts; the popup shows their codes', {
+    skip: !(fs.existsSync(SCITO) && fs.existsSync(MIGRATION_EXPECTED)) && 'no migration corpus',
+  }, async () => {
+    // The three entries scito's tests expect from this photo (transcribed in expected_decoded.json).
+    const cases = JSON.parse(fs.readFileSync(MIGRATION_EXPECTED, 'utf8'));
+    const items = Array.isArray(cases) ? cases : cases.items ?? Object.values(cases).find(Array.isArray);
+    const want = items.find((c) => String(c.file).startsWith('example_export.png')).upstream_expected.entries;
+    await openOptions();
+    const accounts = await count();
+    await page.setInputFiles('#import-files', path.join(SCITO, 'example_export.png'));
+    const report = await waitForReport(1, 'the report of the photo');
+    assert.equal(report.error, null);
+    assert.equal(report.summary, message('importSummary', [message('importFormat_otpauth'), String(want.length), '0', '0']));
+    assert.equal(await count(), accounts + want.length);
+    await page.setInputFiles('#import-files', path.join(SCITO, 'data/qr_but_without_otp.png'));
+    const none = await waitForReport(2, 'the report of a QR code without accounts');
+    assert.equal(none.error, message('err_import_no_codes_in_image'));
+
+    await page.evaluate((ms) => chrome.storage.local.set({ 'test.clock': { ms, running: false, setAt: Date.now() } }), TIME_MS);
+    await page.goto(`chrome-extension://${extensionId}/${POPUP_PATH}`);
+    const tiles = await until(readTiles, (ts) => want.every((w) => ts.some((t) => t.issuer === w.issuer)), {
+      what: 'tiles of the transferred accounts',
+    });
+    for (const w of want) {
+      const tile = tiles.find((t) => t.issuer === w.issuer);
+      const entry = { type: 'totp', info: { secret: w.secret_base32, algo: 'SHA1', digits: 6, period: 30 } };
+      assert.equal(tile.code, expectedCode(entry), w.issuer);
+    }
   });
 });
