@@ -31,16 +31,29 @@ fn sample_vault(accounts: usize) -> Vault {
     let mut v = Vault::new();
     for i in 0..accounts {
         let secret = Secret::from_bytes(vec![i as u8 + 1; 20]).expect("secret");
-        let mut a = Account::totp(&format!("Issuer{i}"), &format!("user{i}@example.com"), secret);
+        let mut a = Account::totp(
+            &format!("Issuer{i}"),
+            &format!("user{i}@example.com"),
+            secret,
+        );
         if i % 3 == 1 {
             a.digits = 8;
         }
-        let stamp = Stamp { millis: 1_700_000_000_000 + i as u64, ..Stamp::default() };
+        let stamp = Stamp {
+            millis: 1_700_000_000_000 + i as u64,
+            ..Stamp::default()
+        };
         v.add_account(a, vec![format!("site{i}.example")], stamp, &mut r);
     }
     if accounts > 1 {
         let id = v.records[0].id;
-        v.delete(id, Stamp { millis: 1_800_000_000_000, ..Stamp::default() });
+        v.delete(
+            id,
+            Stamp {
+                millis: 1_800_000_000_000,
+                ..Stamp::default()
+            },
+        );
         v.settings.insert("autolock_minutes".into(), "15".into());
     }
     v
@@ -69,7 +82,10 @@ fn qr_pixels(text: &str, scale: usize, rgba: bool) -> Vec<u8> {
     out.extend_from_slice(&(side as u16).to_le_bytes());
     for y in 0..side {
         for x in 0..side {
-            let (mx, my) = ((x / scale).wrapping_sub(quiet), (y / scale).wrapping_sub(quiet));
+            let (mx, my) = (
+                (x / scale).wrapping_sub(quiet),
+                (y / scale).wrapping_sub(quiet),
+            );
             let dark = mx < modules && my < modules && code[(mx, my)] == Color::Dark;
             let v = if dark { 0 } else { 255 };
             out.extend(std::iter::repeat_n(v, bpp.min(3)));
@@ -82,29 +98,44 @@ fn qr_pixels(text: &str, scale: usize, rgba: bool) -> Vec<u8> {
 }
 
 fn main() {
-    let out = std::env::args().nth(1).unwrap_or_else(|| "fuzz/corpus".into());
+    let out = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "fuzz/corpus".into());
     let out = Path::new(&out);
 
     // vault_open: byte 0 even = whole file, odd = body plaintext.
     let dir = out.join("vault_open");
     for n in [0, 1, 4] {
-        let (sealed, _) = vault::seal_new(&sample_vault(n), &Protection::None, &mut rng(n as u8))
-            .expect("seal");
-        write(&dir, &format!("seed-none-{n}"), &[&[0u8][..], &sealed].concat());
-        write(&dir, &format!("seed-body-{n}"), &[&[1u8][..], &body_plaintext(&sealed)].concat());
+        let (sealed, _) =
+            vault::seal_new(&sample_vault(n), &Protection::None, &mut rng(n as u8)).expect("seal");
+        write(
+            &dir,
+            &format!("seed-none-{n}"),
+            &[&[0u8][..], &sealed].concat(),
+        );
+        write(
+            &dir,
+            &format!("seed-body-{n}"),
+            &[&[1u8][..], &body_plaintext(&sealed)].concat(),
+        );
     }
     let mut r = rng(9);
-    let kdf = KdfParams::generate_with_iterations(&mut r, vault::MIN_PBKDF2_ITERATIONS).expect("kdf");
+    let kdf =
+        KdfParams::generate_with_iterations(&mut r, vault::MIN_PBKDF2_ITERATIONS).expect("kdf");
     let key = vault::DerivedKey::from_slice(&[0x17; 32]).expect("key");
-    let (sealed, _) =
-        vault::seal_new(&sample_vault(2), &Protection::Password { key, kdf }, &mut r).expect("seal");
+    let (sealed, _) = vault::seal_new(&sample_vault(2), &Protection::Password { key, kdf }, &mut r)
+        .expect("seal");
     write(&dir, "seed-password-2", &[&[0u8][..], &sealed].concat());
 
     // qr_decode: byte 0 bit 0 = RGBA; width and height little-endian; pixels.
     let dir = out.join("qr_decode");
-    for (i, text) in ["otpauth://totp/A:b?secret=JBSWY3DP&issuer=A", "hello", "0123456789"]
-        .iter()
-        .enumerate()
+    for (i, text) in [
+        "otpauth://totp/A:b?secret=JBSWY3DP&issuer=A",
+        "hello",
+        "0123456789",
+    ]
+    .iter()
+    .enumerate()
     {
         write(&dir, &format!("seed-luma-{i}"), &qr_pixels(text, 2, false));
         write(&dir, &format!("seed-rgba-{i}"), &qr_pixels(text, 1, true));
