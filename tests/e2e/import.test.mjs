@@ -325,4 +325,13 @@ describe('Chromium: import from other authenticators through the options page', 
       assert.equal(tile.code, expectedCode(entry), w.issuer);
     }
   });
+
+  it('a locked vault imports nothing and says so', async () => {
+    await openOptions();
+    await send({ type: 'vault.lock' });
+    await page.setInputFiles('#import-files', PLAIN);
+    const report = await waitForReport(1, 'the report while locked');
+    assert.equal(report.error, message('err_vault_locked'));
+    assert.equal((await send({ type: 'accounts.count' })).error?.code, 'vault_locked');
+  });
 });
