@@ -6,6 +6,8 @@
 #     qr     Tessera's wasm QR decoder vs jsQR and zxing-wasm on ../shared/corpora/qr -> bench/QR.md
 #     vault  unlock at 600,000 iterations vs WebCrypto alone, save of 1,000 accounts -> bench/VAULT.md
 #     popup  500 accounts: popup navigation to codes painted, main-thread ms/s open -> bench/RESULTS.md
+#     sync   storage.sync capacity in typical accounts, bytes per account, and the wasm bytes sync
+#            (miniz_oxide DEFLATE included) adds -> bench/RESULTS.md
 #   The default is "codes cli"; "all" runs everything.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -15,9 +17,9 @@ n=200000; what=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --codes) n="$2"; shift 2 ;;
-    codes|cli|qr|vault|popup) what+=("$1"); shift ;;
-    all) what+=(codes cli qr vault popup); shift ;;
-    *) die "unknown argument $1 (usage: scripts/bench.sh [codes|cli|qr|vault|popup|all] [--codes N])" ;;
+    codes|cli|qr|vault|popup|sync) what+=("$1"); shift ;;
+    all) what+=(codes cli qr vault popup sync); shift ;;
+    *) die "unknown argument $1 (usage: scripts/bench.sh [codes|cli|qr|vault|popup|sync|all] [--codes N])" ;;
   esac
 done
 [ ${#what[@]} -gt 0 ] || what=(codes cli)
@@ -82,6 +84,34 @@ if wants popup; then
   [ -f dist/chrome-test/manifest.json ] || TESSERA_SKIP_SETUP=1 bash scripts/build.sh --test >/dev/null
   node scripts/bench-popup.mjs > target/bench/popup.md.new && mv target/bench/popup.md.new target/bench/popup.md
 fi
+if wants sync; then
+  log "sync: how many typical accounts fit storage.sync (tessera-core example sync_capacity)"
+  cargo run --locked --release -q -p tessera-core --example sync_capacity > target/bench/sync.md.new
+  log "sync: wasm size with and without the sync bindings (a copy of HEAD, its own target dir)"
+  copy="$(mktemp -d)"
+  git archive HEAD | tar -x -C "$copy"
+  sizes=()
+  for variant in with without; do
+    [ "$variant" = without ] && sed -i '/^mod sync;$/d' "$copy/crate/wasm/src/lib.rs"
+    (cd "$copy" && CARGO_TARGET_DIR="$ROOT/target/bench-sync-size" wasm_cargo build --locked -q -p tessera-wasm --profile wasm-release)
+    out="$ROOT/target/bench-sync-size/bindgen-$variant"
+    rm -rf "$out"
+    wasm-bindgen --target web --no-typescript --out-dir "$out" \
+      "$ROOT/target/bench-sync-size/wasm32-unknown-unknown/wasm-release/tessera_wasm.wasm"
+    w="$out/tessera_wasm_bg.wasm"
+    sizes+=("$(wc -c < "$w" | tr -d ' ') $(gzip -9 -c "$w" | wc -c | tr -d ' ')")
+  done
+  rm -rf "$copy"
+  read -r with_raw with_gz <<< "${sizes[0]}"; read -r without_raw without_gz <<< "${sizes[1]}"
+  {
+    cat target/bench/sync.md.new
+    echo
+    echo "Wasm cost of sync (core sync module, miniz_oxide 0.8 deflate and inflate, bindings), tessera_wasm_bg.wasm after wasm-bindgen as shipped, profile wasm-release: $with_raw bytes with, $without_raw without: +$((with_raw - without_raw)) bytes raw, +$((with_gz - without_gz)) gzipped (\`gzip -9\`)."
+  } > target/bench/sync.md
+  rm -f target/bench/sync.md.new
+fi
+# A sync section measured elsewhere (no target/bench/sync.md here) is kept as it is.
+[ -f target/bench/sync.md ] || awk '/^## /{p=/^## Sync/} p' bench/RESULTS.md > target/bench/sync.md 2>/dev/null || true
 # A popup section measured elsewhere (no target/bench/popup.md here) is kept as it is.
 [ -f target/bench/popup.md ] || awk '/^## /{p=/^## Popup/} p' bench/RESULTS.md > target/bench/popup.md 2>/dev/null || true
 
@@ -125,6 +155,10 @@ MD
   if [ -s target/bench/popup.md ]; then
     echo
     awk 'NF { while (blank-- > 0) print ""; blank = 0; print; next } { blank++ }' target/bench/popup.md # no trailing blank lines
+  fi
+  if [ -s target/bench/sync.md ]; then
+    echo
+    awk 'NF { while (blank-- > 0) print ""; blank = 0; print; next } { blank++ }' target/bench/sync.md
   fi
   echo
   echo "## Elsewhere"
