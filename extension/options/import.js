@@ -131,7 +131,7 @@ async function qrTexts(file) {
 
 async function importOne(file) {
   const item = element('li', 'import-report');
-  item.append(element('strong', 'file-name', file.name));
+  item.append(element('h3', 'file-name', file.name));
   $('import-reports').prepend(item);
   if (file.size > MAX_IMPORT_BYTES) {
     item.append(element('p', 'error', errorText('import_too_large')));

@@ -12,7 +12,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CHROMIUM, CORPORA, OPTIONS_PATH, POPUP_PATH, dist, launchChromium, message, requireBuild, until } from './helpers.mjs';
+import { CHROMIUM, CORPORA, OPTIONS_PATH, POPUP_PATH, ROOT, dist, launchChromium, message, requireBuild, until } from './helpers.mjs';
 
 const AEGIS = path.join(CORPORA, 'importers/aegis');
 const ENCRYPTED = path.join(AEGIS, 'files/aegis_encrypted.json');
@@ -20,6 +20,7 @@ const PLAIN = path.join(AEGIS, 'files/aegis_plain.json');
 const EXPECTED = path.join(AEGIS, 'expected.json');
 const ENTE = path.join(CORPORA, 'importers/proton-authenticator/test_data/authenticator/ente');
 const SCITO = path.join(CORPORA, 'migration/scito-extract_otp_secrets');
+const AXE_PATH = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
 const MIGRATION_EXPECTED = path.join(CORPORA, 'migration/expected_decoded.json');
 /** 2026-11-22T00:00:07Z: any fixed time works; the codes below are computed for it. */
 const TIME_MS = 1_795_305_607_000;
@@ -323,6 +324,30 @@ describe('Chromium: import from other authenticators through the options page', 
       const tile = tiles.find((t) => t.issuer === w.issuer);
       const entry = { type: 'totp', info: { secret: w.secret_base32, algo: 'SHA1', digits: 6, period: 30 } };
       assert.equal(tile.code, expectedCode(entry), w.issuer);
+    }
+  });
+
+  it('axe-core finds no violations in the section with reports and the password prompt, light and dark', {
+    skip: !fs.existsSync(AXE_PATH) && 'axe-core is not installed (npm install)',
+  }, async () => {
+    for (const theme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme: theme === 'dark' ? 'light' : 'dark' });
+      await page.evaluate((th) => chrome.storage.local.set({ 'settings.theme': th }), theme);
+      await openOptions();
+      await page.waitForFunction((th) => document.documentElement.dataset.theme === th, theme);
+      await page.setInputFiles('#import-files', PLAIN);
+      await waitForReport(1, 'a report with lists');
+      await page.setInputFiles('#import-files', ENCRYPTED);
+      await waitForPrompt();
+      await page.evaluate(fs.readFileSync(AXE_PATH, 'utf8'));
+      const found = await page.evaluate(() =>
+        window.axe.run(document.getElementById('import-section'), { resultTypes: ['violations'] }).then((r) =>
+          r.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}: ${n.failureSummary}`)),
+        ),
+      );
+      assert.deepEqual(found, [], theme);
+      await page.click('#import-password-cancel');
+      await waitForReport(2, 'the skipped file');
     }
   });
 
