@@ -26,13 +26,14 @@ wasm-bindgen --target web --no-typescript --out-dir extension/pkg "$wasm"
 # The QR decoder is a module of its own (crate/qr-wasm), run in its own worker (extension/qr/).
 # Test builds get a variant whose decoder can be made to trap (feature test-trap), bound apart.
 log "building the QR decoder's wasm module"
-qr_wasm="target/wasm32-unknown-unknown/wasm-release/tessera_qr_wasm.wasm"
+# Profile wasm-qr: wasm-release at opt-level 3 (see Cargo.toml).
+qr_wasm="target/wasm32-unknown-unknown/wasm-qr/tessera_qr_wasm.wasm"
 if [ "$test_builds" = 1 ]; then
-  wasm_cargo build --locked -p tessera-qr-wasm --profile wasm-release --features test-trap
+  wasm_cargo build --locked -p tessera-qr-wasm --profile wasm-qr --features test-trap
   rm -rf "$STATE_DIR/qr-test-pkg"
   wasm-bindgen --target web --no-typescript --out-dir "$STATE_DIR/qr-test-pkg" "$qr_wasm"
 fi
-wasm_cargo build --locked -p tessera-qr-wasm --profile wasm-release
+wasm_cargo build --locked -p tessera-qr-wasm --profile wasm-qr
 rm -rf extension/qr/pkg
 wasm-bindgen --target web --no-typescript --out-dir extension/qr/pkg "$qr_wasm"
 
