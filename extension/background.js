@@ -22,6 +22,7 @@ import { fromBase64, fromHex, toBase64, toHex } from './lib/bytes.js';
 import { loadClock, now } from './lib/clock.js';
 import { PBKDF2_ITERATIONS, derivePasswordBits, newSalt } from './lib/kdf.js';
 import { MSG } from './lib/messaging.js';
+import { MAX_TIME_TRAVEL_STEPS } from './lib/settings.js';
 import { isOwnPage } from './lib/trust.js';
 import { CodedError, codeOf } from './worker/errors.js';
 import { handlerFor } from './worker/registry.js';
@@ -419,7 +420,7 @@ async function handle(message) {
   await ready;
   switch (message?.type) {
     case MSG.LIST:
-      return list();
+      return list(message.offsetSteps);
     case MSG.ADD:
       return add(message.account);
     case MSG.COUNT:
@@ -504,12 +505,17 @@ async function setAutolock(minutes) {
 }
 
 /** Labels and current codes; never a secret. */
-async function list() {
+async function list(offsetSteps) {
+  // Developer mode (issue 12) asks with offsetSteps (0 for now, or its time travel) and then also
+  // gets each account's previous code; codes only, as always.
+  if (offsetSteps !== undefined && !(Number.isInteger(offsetSteps) && Math.abs(offsetSteps) <= MAX_TIME_TRAVEL_STEPS)) {
+    throw new CodedError('time_travel_invalid');
+  }
   await loadClock();
   return serialized(async () => {
     const handle = await openVault();
     const t = now();
-    return { ok: true, now: t, protected: handle.isProtected(), accounts: handle.list(t) };
+    return { ok: true, now: t, protected: handle.isProtected(), accounts: handle.list(t, offsetSteps) };
   });
 }
 

@@ -3,7 +3,9 @@
 import { api } from '../compat.js';
 
 export const MSG = Object.freeze({
-  /** → { ok, now, protected, accounts: [{ id, type, issuer, account, digits, period, sites, code, counter, validFrom, validUntil }] } (never a secret); error vault_locked */
+  /** { offsetSteps? } → { ok, now, protected, accounts: [{ id, type, issuer, account, digits, period, sites, pinned, code, nextCode, counter, validFrom, validUntil }] } (never a secret); error vault_locked.
+   *  Developer mode sends offsetSteps (0, or its time travel, |n| ≤ 2,880): code/counter are that many of each account's
+   *  steps away (HOTP: counters ahead), previousCode/nextCode their neighbours, validFrom/validUntil the real step's; error time_travel_invalid */
   LIST: 'accounts.list',
   /** { account: {type, issuer, account, secret, algorithm, digits, period, counter, sites?} } → { ok, id } */
   ADD: 'accounts.add',

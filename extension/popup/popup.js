@@ -43,6 +43,7 @@ let painted = false;
 let actionsFor = null; // the id whose action panel is open
 let editing = null; // the id being edited
 let revealing = null; // the id of the details dialog
+let revealedUri = ''; // its otpauth URI while the details show it (developer mode's copy)
 let clipboardTimer = 0;
 
 function showStatus(text) {
@@ -186,6 +187,40 @@ function fillTile(tile, a, nowMs) {
     tile.bar.style.setProperty('--delay', barDelay(a.period, nowMs));
   }
   updateCountdown(tile, nowMs);
+  developerLine(tile, a);
+}
+
+// ---- Developer mode (issue 12) -------------------------------------------------------------------
+
+/** The list request's fields: developer mode asks for its time travel and the neighbouring codes. */
+function listFields() {
+  return settings.developerMode ? { offsetSteps: settings.timeTravelSteps } : {};
+}
+
+/** Developer mode's line under the code: the step (or counter), the previous and the next code. */
+function developerLine(tile, a) {
+  if (!settings.developerMode || a.previousCode === undefined) {
+    tile.dev?.remove();
+    tile.dev = null;
+    return;
+  }
+  if (!tile.dev) {
+    tile.dev = document.createElement('span');
+    tile.dev.className = 'dev';
+    tile.button.insertBefore(tile.dev, tile.next);
+  }
+  const where = a.validUntil == null ? t('devCounterLabel', [String(a.counter)]) : t('devStepLabel', [String(a.counter)]);
+  const parts = [where];
+  if (a.previousCode) parts.push(t('devPrevious', [groupCode(a.previousCode)]));
+  if (a.nextCode) parts.push(t('devNext', [groupCode(a.nextCode)]));
+  setText(tile.dev, parts.join(' · '));
+}
+
+/** The banner while time travel is on, so codes that are not for now are never mistaken for them. */
+function showTimeTravel() {
+  const steps = settings.developerMode ? settings.timeTravelSteps : 0;
+  $('time-travel-banner').hidden = steps === 0;
+  if (steps !== 0) setText($('time-travel-text'), t('devTimeTravelBanner', [steps > 0 ? `+${steps}` : String(steps)]));
 }
 
 function updateCountdown(tile, nowMs) {
@@ -300,7 +335,7 @@ async function refresh(pending) {
   clearTimeout(refreshTimer);
   try {
     await loadClock();
-    const answer = await (pending ?? request(MSG.LIST));
+    const answer = await (pending ?? request(MSG.LIST, listFields()));
     showLocked(false);
     isProtected = answer.protected;
     $('lock-button').hidden = !answer.protected;
@@ -759,6 +794,7 @@ async function submitDetails(event) {
     const [, { renderQr }] = await Promise.all([wasm(), import('../lib/qr-render.js')]);
     $('details-secret').textContent = answer.secret.replace(/(.{4})(?=.)/g, '$1 ');
     renderQr($('details-qr'), answer.uri);
+    revealedUri = answer.uri;
     $('details-error').textContent = '';
     $('details-form').hidden = true;
     $('details-revealed').hidden = false;
@@ -775,6 +811,7 @@ async function submitDetails(event) {
 function closeDetails() {
   const dialog = $('details-dialog');
   $('details-secret').textContent = '';
+  revealedUri = '';
   const canvas = $('details-qr');
   canvas.width = 0;
   canvas.height = 0;
@@ -969,12 +1006,15 @@ function onDocumentKey(event) {
 function applySettings() {
   document.body.classList.toggle('hide-codes', settings.hideCodes);
   $('sort').value = settings.sort;
+  showTimeTravel();
+  $('details-copy-uri').hidden = !settings.developerMode;
 }
 
 function onSetting(name, value) {
   settings = { ...settings, [name]: value };
   applySettings();
   if (name === 'sort') render();
+  if (name === 'developerMode' || name === 'timeTravelSteps') refresh();
 }
 
 // ---- Start -------------------------------------------------------------------------------------
@@ -1039,6 +1079,16 @@ $('edit-cancel').addEventListener('click', closeEdit);
 $('details-form').addEventListener('submit', submitDetails);
 $('details-cancel').addEventListener('click', closeDetails);
 $('details-close').addEventListener('click', closeDetails);
+$('details-copy-uri').addEventListener('click', async () => {
+  if (!revealedUri) return;
+  try {
+    await navigator.clipboard.writeText(revealedUri);
+    showStatus(t('devUriCopied'));
+  } catch {
+    showStatus(t('err_generic'));
+  }
+});
+$('time-travel-off').addEventListener('click', () => saveSetting('timeTravelSteps', 0));
 $('details-dialog').addEventListener('cancel', (event) => {
   event.preventDefault();
   closeDetails();
@@ -1077,5 +1127,5 @@ Promise.all([
   }),
 ])
   .catch(() => {})
-  .then(() => refresh(firstList));
+  .then(() => refresh(settings.developerMode ? undefined : firstList));
 tick();

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CHROMIUM, OPTIONS_PATH, ROOT, dist, launchChromium, message, requireBuild, until } from './helpers.mjs';
+import { CHROMIUM, OPTIONS_PATH, POPUP_PATH, RFC4226, ROOT, dist, launchChromium, message, requireBuild, rfc6238, until } from './helpers.mjs';
 
 const NEW_ACCOUNT_PATH = 'extension/developer/new-account.html';
 const PINNED_MS = 1_700_000_000_000;
@@ -137,5 +137,70 @@ describe('developer mode', { skip: !fs.existsSync(CHROMIUM) && 'chromium is not 
       second,
     );
     assert.deepEqual(again, { ok: false, error: { code: 'account_duplicate' } });
+  });
+  it('shows steps and neighbouring codes, travels in time (marked) and copies a link', async () => {
+    // RFC 6238 Appendix B, SHA1, 8 digits: 1111111109 → 07081804 (step 37037036), 1111111111 →
+    // 14050471 (step 37037037); RFC 4226 Appendix D for an HOTP account at counter 5.
+    const rfc = rfc6238();
+    const code = (time) => rfc.vectors.find((v) => v.time === time && v.mode === 'SHA1').totp;
+    const send = (m) => page.evaluate((msg) => chrome.runtime.sendMessage(msg), m);
+    await page.goto(`chrome-extension://${browser.extensionId}/${OPTIONS_PATH}`);
+    await page.evaluate(() => chrome.storage.local.set({ 'test.clock': { ms: 1_111_111_111_000, running: false, setAt: Date.now() } }));
+    const base = { account: 'dev', algorithm: 'SHA1', period: 30 };
+    assert.equal((await send({ type: 'accounts.add', account: { ...base, type: 'totp', issuer: 'Travel', secret: rfc.seeds.SHA1, digits: 8, counter: 0 } })).ok, true);
+    assert.equal((await send({ type: 'accounts.add', account: { ...base, type: 'hotp', issuer: 'Counter', secret: RFC4226.secret, digits: 6, counter: 5 } })).ok, true);
+    await page.evaluate(() => chrome.storage.local.set({ 'settings.developerMode': true, 'settings.timeTravelSteps': 0 }));
+
+    await page.goto(`chrome-extension://${browser.extensionId}/${POPUP_PATH}`);
+    const tile = (issuer) => `#accounts li.item:has(.issuer:text-is("${issuer}"))`;
+    const read = (issuer) =>
+      page.$eval(tile(issuer), (li) => ({ code: li.querySelector('.code').textContent.replace(/ /g, ''), dev: li.querySelector('.dev')?.textContent ?? null }));
+    const group = (c) => `${c.slice(0, c.length / 2)} ${c.slice(c.length / 2)}`;
+    const travel = await until(() => read('Travel'), (r) => r.dev !== null, { what: 'the developer line' });
+    assert.equal(travel.code, code(1111111111));
+    assert.equal(
+      travel.dev,
+      [message('devStepLabel', ['37037037']), message('devPrevious', [group(code(1111111109))]), message('devNext', [group(totp(rfc.seeds.SHA1, 1_111_111_141_000, { digits: 8 }))])].join(' · '),
+    );
+    assert.deepEqual(await read('Counter'), {
+      code: RFC4226.codes[5],
+      dev: [message('devCounterLabel', ['5']), message('devPrevious', [group(RFC4226.codes[4])]), message('devNext', [group(RFC4226.codes[6])])].join(' · '),
+    });
+    assert.equal(await page.isVisible('#time-travel-banner'), false);
+
+    // One step back: the code of 1111111109, marked by the banner; HOTP shows counter 4.
+    await page.evaluate(() => chrome.storage.local.set({ 'settings.timeTravelSteps': -1 }));
+    await until(() => read('Travel'), (r) => r.code === code(1111111109), { what: 'the code one step back' });
+    assert.equal(await page.textContent('#time-travel-text'), message('devTimeTravelBanner', ['-1']));
+    assert.equal((await read('Counter')).code, RFC4226.codes[4]);
+    await page.click('#time-travel-off');
+    await until(() => read('Travel'), (r) => r.code === code(1111111111), { what: 'back to now' });
+    assert.equal(await page.isVisible('#time-travel-banner'), false);
+    assert.equal((await page.evaluate(() => chrome.storage.local.get('settings.timeTravelSteps')))['settings.timeTravelSteps'], 0);
+    assert.deepEqual(await send({ type: 'accounts.list', offsetSteps: 99999 }), { ok: false, error: { code: 'time_travel_invalid' } });
+
+    // Copy as an otpauth:// link from the details (after the confirmation: no password is set).
+    await page.evaluate(() => {
+      window.copied = '';
+      navigator.clipboard.writeText = async (text) => {
+        window.copied = text;
+      };
+    });
+    await page.click(`${tile('Counter')} .menu`);
+    await page.click('#tile-actions [data-action="details"]');
+    await page.click('#details-show');
+    await page.waitForSelector('#details-copy-uri', { state: 'visible' });
+    await page.click('#details-copy-uri');
+    const link = await until(() => page.evaluate(() => window.copied), Boolean, { what: 'the copied link' });
+    const parsed = new URL(link);
+    assert.equal(parsed.protocol, 'otpauth:');
+    assert.equal(parsed.host, 'hotp');
+    assert.equal(parsed.searchParams.get('secret'), RFC4226.secret);
+    assert.equal(parsed.searchParams.get('counter'), '5');
+
+    // Developer mode off: no developer line, and the link button is gone.
+    await page.click('#details-close');
+    await page.evaluate(() => chrome.storage.local.set({ 'settings.developerMode': false }));
+    await until(() => read('Travel'), (r) => r.dev === null, { what: 'no developer line' });
   });
 });

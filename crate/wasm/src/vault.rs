@@ -134,8 +134,12 @@ struct ListedJs {
     sites: Vec<String>,
     /// Shown above the unpinned accounts.
     pinned: bool,
-    /// TOTP and Steam: the code of the next step (shown in the last seconds of this one).
+    /// TOTP and Steam: the code of the next step (shown in the last seconds of this one); in
+    /// developer mode also HOTP's next counter.
     next_code: Option<String>,
+    /// Developer mode only: the code of the step (or counter) before the shown one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous_code: Option<String>,
     #[serde(flatten)]
     code: CodeJs,
 }
@@ -491,12 +495,29 @@ impl VaultHandle {
     /// Labels and codes at `unix_ms`: `[{id, type, issuer, account, digits, period, sites, pinned,
     /// nextCode, code, counter, validFrom, validUntil}]`, or `{id, error}` for an account whose code cannot be computed.
     /// Never a secret.
-    pub fn list(&self, unix_ms: f64) -> Result<JsValue, JsValue> {
+    ///
+    /// Developer mode passes `offset_steps` (issue 12's time travel; 0 for now): then `code` and
+    /// `counter` are those `offset_steps` of the account's own steps away (HOTP: counters ahead of
+    /// the stored one), `previousCode` and `nextCode` are their neighbours (HOTP too), and
+    /// `validFrom`/`validUntil` stay those of the real current step, which is when the shown codes
+    /// change.
+    pub fn list(&self, unix_ms: f64, offset_steps: Option<i32>) -> Result<JsValue, JsValue> {
         let secs = ms_to_secs(unix_ms).map_err(|e| err(&e))?;
+        let developer = offset_steps.is_some();
+        let offset = i64::from(offset_steps.unwrap_or(0));
         let out = js_sys::Array::new();
         for (id, a, sites) in self.vault.accounts() {
-            let item = match a.code_at(secs) {
-                Ok(code) => to_js(&ListedJs {
+            let shown = a.code_at_offset(secs, offset).and_then(|code| {
+                // The bounds of the real step: equal to the shown code's without time travel.
+                let real = if offset == 0 {
+                    code.clone()
+                } else {
+                    a.code_at(secs)?
+                };
+                Ok((code, real))
+            });
+            let item = match shown {
+                Ok((code, real)) => to_js(&ListedJs {
                     id: id.to_hex(),
                     otp_type: a.otp_type.name(),
                     issuer: a.issuer.clone(),
@@ -505,11 +526,22 @@ impl VaultHandle {
                     period: a.period,
                     sites: sites.to_vec(),
                     pinned: self.vault.is_pinned(id),
-                    next_code: code
-                        .valid_until
-                        .and_then(|_| a.code_at_offset(secs, 1).ok())
+                    next_code: (developer || code.valid_until.is_some())
+                        .then(|| a.code_at_offset(secs, offset.saturating_add(1)).ok())
+                        .flatten()
                         .map(|c| c.code),
-                    code: CodeJs::from(code),
+                    previous_code: developer
+                        .then(|| a.code_at_offset(secs, offset.saturating_sub(1)).ok())
+                        .flatten()
+                        .map(|c| c.code),
+                    code: {
+                        let real = CodeJs::from(real);
+                        CodeJs {
+                            valid_from: real.valid_from,
+                            valid_until: real.valid_until,
+                            ..CodeJs::from(code)
+                        }
+                    },
                 }),
                 Err(e) => to_js(&ListErrorJs {
                     id: id.to_hex(),

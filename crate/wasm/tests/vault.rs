@@ -46,7 +46,7 @@ fn code_of(err: JsValue) -> String {
 
 /// (issuer, code) of every listed account at `ms`.
 fn listed(h: &VaultHandle, ms: f64) -> Vec<(String, String)> {
-    Array::from(&h.list(ms).expect("list"))
+    Array::from(&h.list(ms, None).expect("list"))
         .iter()
         .map(|a| {
             (
@@ -73,7 +73,7 @@ fn accounts_give_rfc_codes_and_survive_sealing() {
     for (ms, code) in RFC6238_SHA1 {
         assert_eq!(listed(&h, ms), [("RFC".to_owned(), code.to_owned())]);
     }
-    let listing = js_sys::JSON::stringify(&h.list(59_000.0).expect("list")).expect("json");
+    let listing = js_sys::JSON::stringify(&h.list(59_000.0, None).expect("list")).expect("json");
     assert!(
         !String::from(listing).contains(SEED_SHA1),
         "no secret listed"
@@ -119,7 +119,7 @@ fn sites_are_stored_normalized_listed_and_sealed() {
     )
     .expect("add");
     let sites_of = |h: &VaultHandle| -> Vec<Vec<String>> {
-        Array::from(&h.list(59_000.0).expect("list"))
+        Array::from(&h.list(59_000.0, None).expect("list"))
             .iter()
             .map(|a| {
                 Array::from(&get(&a, "sites"))

@@ -42,7 +42,9 @@ fn code_of(err: JsValue) -> String {
 }
 
 fn list(h: &VaultHandle, ms: f64) -> Vec<JsValue> {
-    Array::from(&h.list(ms).expect("list")).iter().collect()
+    Array::from(&h.list(ms, None).expect("list"))
+        .iter()
+        .collect()
 }
 
 fn issuers(h: &VaultHandle) -> Vec<String> {
@@ -223,4 +225,57 @@ fn labels_and_sites_are_edited_and_reveal_gives_secret_and_uri() {
     );
     h.remove(&id, 4_000.0).expect("remove");
     assert_eq!(code_of(h.reveal(&id).unwrap_err()), "account_not_found");
+}
+
+/// Developer mode's list (issue 12): time travel by whole steps, with both neighbours, while the
+/// validity bounds stay those of the real step. RFC 6238 Appendix B (SHA1, 8 digits): 1111111109
+/// is step 37037036 → 07081804, 1111111111 is step 37037037 → 14050471; RFC 4226 Appendix D for HOTP.
+#[wasm_bindgen_test]
+fn developer_list_time_travels_by_steps_with_neighbours() {
+    const RFC4226: [&str; 10] = [
+        "755224", "287082", "359152", "969429", "338314", "254676", "287922", "162583", "399871",
+        "520489",
+    ];
+    let mut h = VaultHandle::create(&DEVICE).expect("create");
+    h.add(account("totp", "T", SEED, 8), 1_000.0, JsValue::UNDEFINED)
+        .expect("add totp");
+    let hotp = account("hotp", "H", SEED, 6);
+    Reflect::set(&hotp, &"counter".into(), &5.into()).expect("counter");
+    h.add(hotp, 1_000.0, JsValue::UNDEFINED).expect("add hotp");
+    let at = |offset: i32| -> Vec<JsValue> {
+        Array::from(&h.list(1_111_111_111_000.0, Some(offset)).expect("list"))
+            .iter()
+            .collect()
+    };
+    let text = |v: &JsValue, k: &str| get(v, k).as_string();
+
+    // Without developer mode: no previous code, and HOTP has no next code.
+    let plain = list(&h, 1_111_111_111_000.0);
+    assert_eq!(text(&plain[0], "code").as_deref(), Some("14050471"));
+    assert_eq!(get(&plain[0], "previousCode"), JsValue::UNDEFINED);
+    assert!(get(&plain[1], "nextCode").is_null());
+
+    let now = at(0);
+    assert_eq!(text(&now[0], "code").as_deref(), Some("14050471"));
+    assert_eq!(text(&now[0], "previousCode").as_deref(), Some("07081804"));
+    assert_eq!(get(&now[0], "counter").as_f64(), Some(37_037_037.0));
+    assert_eq!(text(&now[1], "code").as_deref(), Some(RFC4226[5]));
+    assert_eq!(text(&now[1], "previousCode").as_deref(), Some(RFC4226[4]));
+    assert_eq!(text(&now[1], "nextCode").as_deref(), Some(RFC4226[6]));
+
+    let back = at(-1);
+    assert_eq!(text(&back[0], "code").as_deref(), Some("07081804"));
+    assert_eq!(text(&back[0], "nextCode").as_deref(), Some("14050471"));
+    assert_eq!(get(&back[0], "counter").as_f64(), Some(37_037_036.0));
+    // The shown code changes when the real step ends.
+    assert_eq!(
+        get(&back[0], "validUntil").as_f64(),
+        Some(37_037_038.0 * 30_000.0)
+    );
+    let ahead = at(2);
+    assert_eq!(text(&ahead[1], "code").as_deref(), Some(RFC4226[7]));
+    assert_eq!(text(&ahead[1], "previousCode").as_deref(), Some(RFC4226[6]));
+    assert_eq!(text(&ahead[1], "nextCode").as_deref(), Some(RFC4226[8]));
+    // Stored counters are not moved by looking ahead.
+    assert_eq!(text(&at(0)[1], "code").as_deref(), Some(RFC4226[5]));
 }
