@@ -43,8 +43,14 @@ fn garbage_is_a_clear_error() {
             b"{\"services\":[],\"schemaVersion\":4,\"servicesEncrypted\":\"a:b\"}",
             ImportError::PasswordRequired,
         ),
+        // A password-protected Bitwarden export without its KDF fields; one encrypted with the
+        // account's own key (no password can open it).
         (
             b"{\"encrypted\":true,\"passwordProtected\":true,\"data\":\"x\",\"items\":[]}",
+            ImportError::Malformed,
+        ),
+        (
+            b"{\"encrypted\":true,\"passwordProtected\":false,\"data\":\"x\",\"items\":[]}",
             ImportError::Unsupported,
         ),
         (b"\xff\xfe\x00", ImportError::UnknownFormat),
