@@ -957,6 +957,11 @@ async function submit(event) {
 
 // ---- Scan --------------------------------------------------------------------------------------
 
+/**
+ * The scanner takes the popup's place: the page to scan stays the visible tab, which the scanner
+ * captures (activeTab, granted by the toolbar click). A test build's popup opened as a tab with
+ * ?tab=<id> hands that id on.
+ */
 async function openScanner() {
   let tabId;
   try {
@@ -964,9 +969,8 @@ async function openScanner() {
   } catch {
     tabId = undefined;
   }
-  const query = Number.isInteger(tabId) ? `?tab=${tabId}` : '';
-  await api.tabs.create({ url: api.runtime.getURL(`extension/scan/scan.html${query}`) });
-  showStatus(t('scanOpened'));
+  const named = new URLSearchParams(location.search).has('tab') && Number.isInteger(tabId);
+  location.assign(`../scan/scan.html${named ? `?tab=${tabId}` : ''}`);
 }
 
 // ---- Keyboard: "/" and typing search -----------------------------------------------------------

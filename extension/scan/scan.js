@@ -9,7 +9,7 @@
 // canvas' size on screen is mapped back to the bitmap's), so devicePixelRatio and page zoom need
 // no separate correction. Then:
 // - otpauth:// (and steam://): a confirmation with issuer, account, the current code and the site
-//   (the scanned page's host, editable) before the background stores it (MSG.ADD);
+//   (the scanned page's registrable domain, editable) before the background stores it (MSG.ADD);
 // - otpauth-migration://: its accounts, imported together; a batch ("2 of 3") remembers which of
 //   its codes were imported in storage.session, so closing the popup loses nothing;
 // - anything else: the text, and that it is not an authenticator code.
@@ -23,7 +23,7 @@ import { loadClock, now } from '../lib/clock.js';
 import { groupCode } from '../lib/format.js';
 import { applyI18n, errorText, t } from '../lib/i18n.js';
 import { MSG, request } from '../lib/messaging.js';
-import { hostOfUrl } from '../lib/site.js';
+import { hostOfUrl, registrableDomain } from '../lib/site.js';
 import { applyTheme } from '../lib/theme.js';
 import { decodeImageData } from '../qr/client.js';
 
@@ -86,7 +86,10 @@ async function targetTab(named) {
     tab = null;
   }
   if (!tab) return null;
-  return { id: tab.id, windowId: tab.windowId, host: hostOfUrl(tab.url) };
+  // The site a scanned account is bound to: the page's registrable domain (login.example.co.uk →
+  // example.co.uk), or its host where there is none (an IP address, localhost).
+  const host = hostOfUrl(tab.url);
+  return { id: tab.id, windowId: tab.windowId, host: registrableDomain(host) || host };
 }
 
 // ---- Capture and decode ---------------------------------------------------------------------------

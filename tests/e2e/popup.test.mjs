@@ -433,13 +433,10 @@ describe('Chromium: the popup (issue 7)', { skip: !fs.existsSync(CHROMIUM) && `C
     await until(() => page.textContent('#accounts .tile .code').catch(() => ''), (t) => t === vector.code, { what: 'five characters, not grouped' });
   });
 
-  it('"Scan QR code" opens the scanner in a new tab for the popup\'s tab; the theme setting applies', async () => {
+  it('"Scan QR code" turns the popup into the scanner for the popup\'s tab; the theme setting applies', async () => {
     await openPopup('?tab=77');
-    const [scanner] = await Promise.all([ctx.waitForEvent('page'), page.click('#scan-button')]);
-    await scanner.waitForLoadState('domcontentloaded');
-    assert.equal(scanner.url(), `chrome-extension://${extensionId}/extension/scan/scan.html?tab=77`);
-    await scanner.close();
-    await untilStatus(message('scanOpened'));
+    await Promise.all([page.waitForURL(`chrome-extension://${extensionId}/extension/scan/scan.html?tab=77`), page.click('#scan-button')]);
+    await openPopup();
     const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     await page.evaluate(() => chrome.storage.local.set({ 'settings.theme': 'dark' }));
     await until(background, (c) => c === 'rgb(21, 25, 29)', { what: 'the dark background' });
