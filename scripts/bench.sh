@@ -115,6 +115,10 @@ fi
 # A popup section measured elsewhere (no target/bench/popup.md here) is kept as it is.
 [ -f target/bench/popup.md ] || awk '/^## /{p=/^## Popup/} p' bench/RESULTS.md > target/bench/popup.md 2>/dev/null || true
 
+# The fuzzing section is written by hand from scripts/fuzz.sh runs (bench/FUZZ.md) and kept as it is.
+mkdir -p target/bench
+awk '/^## /{p=/^## Fuzzing/} p' bench/RESULTS.md > target/bench/fuzz.md 2>/dev/null || true
+
 # bench/RESULTS.md: the code and CLI results of the last run that measured them, and links.
 cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
 {
@@ -159,6 +163,10 @@ MD
   if [ -s target/bench/sync.md ]; then
     echo
     awk 'NF { while (blank-- > 0) print ""; blank = 0; print; next } { blank++ }' target/bench/sync.md
+  fi
+  if [ -s target/bench/fuzz.md ]; then
+    echo
+    awk 'NF { while (blank-- > 0) print ""; blank = 0; print; next } { blank++ }' target/bench/fuzz.md
   fi
   echo
   echo "## Elsewhere"
