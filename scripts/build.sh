@@ -21,7 +21,9 @@ log "building the wasm module ($(wasm_toolchain) toolchain, profile wasm-release
 wasm_cargo build --locked -p tessera-wasm --profile wasm-release
 wasm="target/wasm32-unknown-unknown/wasm-release/tessera_wasm.wasm"
 rm -rf extension/pkg
-wasm-bindgen --target web --no-typescript --out-dir extension/pkg "$wasm"
+# Shipped modules drop the function-name section (about a third of the main module): names only
+# label stack traces, and errors reach the pages as stable codes anyway.
+wasm-bindgen --target web --no-typescript --remove-name-section --out-dir extension/pkg "$wasm"
 
 # The QR decoder is a module of its own (crate/qr-wasm), run in its own worker (extension/qr/).
 # Test builds get a variant whose decoder can be made to trap (feature test-trap), bound apart.
@@ -35,7 +37,7 @@ if [ "$test_builds" = 1 ]; then
 fi
 wasm_cargo build --locked -p tessera-qr-wasm --profile wasm-qr
 rm -rf extension/qr/pkg
-wasm-bindgen --target web --no-typescript --out-dir extension/qr/pkg "$qr_wasm"
+wasm-bindgen --target web --no-typescript --remove-name-section --out-dir extension/qr/pkg "$qr_wasm"
 
 log "assembling dist/"
 mkdir -p dist
