@@ -203,6 +203,13 @@ fn text_uses_one_json_byte_per_character_and_round_trips() {
     }
     assert!(from_text("a\"").is_err());
     assert!(from_text("~~").is_err()); // 90 + 91·90 is above 13 bits
+
+    // One byte 0x01 is the 13-bit group 1; the group 1 + 256 differs only in spare bits and must
+    // not read as the same byte (a changed character of a stored item never opens).
+    let spelled = |v: usize| String::from_utf8(vec![ALPHABET[v % 91], ALPHABET[v / 91]]).unwrap();
+    assert_eq!(to_text(&[1]), spelled(1));
+    assert_eq!(from_text(&spelled(1)).unwrap(), vec![1]);
+    assert!(from_text(&spelled(1 + 256)).is_err());
 }
 
 fn setup() -> (SyncKey, Slot) {

@@ -204,24 +204,13 @@ fn every_changed_character_of_a_synced_chunk_fails_to_open() {
     let alphabet = format::ALPHABET;
     let chars: Vec<u8> = text.bytes().collect();
     let mut decrypt = 0;
-    let mut same_bytes = 0;
     for i in 0..chars.len() {
         for &c in alphabet.iter().filter(|&&c| c != chars[i]).step_by(9) {
             let mut t = chars.clone();
             t[i] = c;
             let t = String::from_utf8(t).unwrap();
             match format::open_chunk(&key, "~c0", &t) {
-                // Only a spelling of the very same bytes may open: the text's last character
-                // carries unused bits, which from_text ignores (reported to the sync module).
-                Ok(_) => {
-                    assert_eq!(
-                        format::from_text(&t).unwrap(),
-                        format::from_text(&text).unwrap(),
-                        "character {i}"
-                    );
-                    assert_eq!(i, chars.len() - 1, "character {i}");
-                    same_bytes += 1;
-                }
+                Ok(_) => panic!("character {i} changed and the chunk still opened"),
                 Err(err) => {
                     assert!(err.code().starts_with("sync_"), "{}", err.code());
                     decrypt += usize::from(err == SyncError::Decrypt);
@@ -230,5 +219,4 @@ fn every_changed_character_of_a_synced_chunk_fails_to_open() {
         }
     }
     assert!(decrypt > 0);
-    eprintln!("{same_bytes} other spellings of the last character decode to the same bytes");
 }

@@ -116,8 +116,10 @@ pub fn to_text(bytes: &[u8]) -> String {
     out
 }
 
-/// The bytes of [`to_text`]'s text. Rejects characters outside the alphabet and groups above 13
-/// bits.
+/// The bytes of [`to_text`]'s text. Rejects characters outside the alphabet, groups above 13
+/// bits, and any other spelling of the same bytes (non-zero spare bits in the last character, a
+/// last group longer than needed): every stored text has exactly one reading, so a changed
+/// character never opens.
 pub fn from_text(text: &str) -> Result<Vec<u8>, SyncError> {
     let mut lookup = [255u8; 128];
     for (i, c) in ALPHABET.iter().enumerate() {
@@ -153,6 +155,12 @@ pub fn from_text(text: &str) -> Result<Vec<u8>, SyncError> {
             acc >>= 8;
             bits -= 8;
         }
+    }
+    // Canonical spellings only; a second pass over at most one 8 KB item costs little.
+    if to_text(&out) != text {
+        return Err(SyncError::Malformed {
+            reason: "not the canonical spelling of its bytes",
+        });
     }
     Ok(out)
 }
