@@ -25,13 +25,13 @@ import { MSG } from './lib/messaging.js';
 import { MAX_TIME_TRAVEL_STEPS } from './lib/settings.js';
 import { isOwnPage } from './lib/trust.js';
 import { CodedError, codeOf } from './worker/errors.js';
-import { handlerFor } from './worker/registry.js';
+import { handlerFor, provideContext } from './worker/registry.js';
 // Feature modules: each registers its requests (worker/registry.js).
-import { provideContext } from './worker/fill.js';
+import './worker/fill.js';
 import './worker/import.js';
 import './worker/export.js';
 import './worker/accounts.js';
-import { provideContext as provideSyncContext } from './worker/sync.js';
+import './worker/sync.js';
 
 const LEGACY_KEY = 'accounts';
 const POINTER_KEY = 'vault.current';
@@ -479,7 +479,6 @@ const CONTEXT = Object.freeze({
 });
 // Autofill's menu and shortcut listeners are not messages: they get the same context this way.
 provideContext(CONTEXT);
-provideSyncContext(CONTEXT);
 
 function status() {
   return serialized(async () => {

@@ -41,7 +41,7 @@ import { loadClock, now } from '../lib/clock.js';
 import { MSG } from '../lib/messaging.js';
 import { hostOfUrl, isSecurePage, siteMatches } from '../lib/site.js';
 import { CodedError } from './errors.js';
-import { register } from './registry.js';
+import { context, register } from './registry.js';
 
 /** The keyboard shortcut's name in manifest.json `commands`. */
 export const FILL_COMMAND = 'fill-code';
@@ -59,22 +59,22 @@ const CHOOSER_PATH = 'extension/fill/choose.html';
 
 register(MSG.FILL, (message, ctx) => fill(message, ctx));
 
-// The context for listeners that are not messages (menu, shortcut): background.js's CONTEXT, handed
-// over when background.js evaluates (provideContext below).
-let context = null;
-/** background.js calls this once with its CONTEXT, so the menu and shortcut reach the vault. */
-export function provideContext(ctx) {
-  context = ctx;
-}
+// Listeners that are not messages (menu, shortcut, page loads) get background.js's CONTEXT from the
+// registry. A menu click's permission request must come before any await (worker/fill.js
+// onMenuClick), and the context is ready long before any user can click.
+let ready = null;
+context().then((ctx) => {
+  ready = ctx;
+});
 
 menus?.onClicked.addListener((info, tab) => {
-  if (info.menuItemId === FILL_MENU) onMenuClick(info, tab, context).catch(() => {});
+  if (info.menuItemId === FILL_MENU) onMenuClick(info, tab, ready).catch(() => {});
 });
 api.commands?.onCommand.addListener((command, tab) => {
-  if (command === FILL_COMMAND) onCommand(tab, context).catch(() => {});
+  if (command === FILL_COMMAND) onCommand(tab, ready).catch(() => {});
 });
 api.tabs.onUpdated.addListener((tabId, change, tab) => {
-  if (change.status === 'complete') autoFill(tabId, tab, context).catch(() => {});
+  if (change.status === 'complete') autoFill(tabId, tab, ready).catch(() => {});
 });
 api.runtime.onInstalled.addListener(() => createMenu());
 api.runtime.onStartup?.addListener(() => createMenu());

@@ -6,6 +6,24 @@
 
 const handlers = new Map();
 
+let resolveContext;
+const contextReady = new Promise((resolve) => {
+  resolveContext = resolve;
+});
+
+/** background.js hands over its CONTEXT once, when it is evaluated. */
+export function provideContext(ctx) {
+  resolveContext(ctx);
+}
+
+/**
+ * background.js's CONTEXT, for listeners that are not messages (menus, shortcuts, tab and storage
+ * events, alarms): they are registered at a module's top level, before background.js has built it.
+ */
+export function context() {
+  return contextReady;
+}
+
 /**
  * Adds the handler of requests `{ type, ...fields }`. `handler(message, ctx)` returns the answer
  * `{ ok: true, ... }` or throws a CodedError (worker/errors.js); a type is registered once.

@@ -40,7 +40,7 @@ import { PBKDF2_ITERATIONS, derivePasswordBits, newSalt } from '../lib/kdf.js';
 import { MSG } from '../lib/messaging.js';
 import { estimateStrength } from '../lib/strength.js';
 import { CodedError, codeOf } from './errors.js';
-import { register } from './registry.js';
+import { context, register } from './registry.js';
 
 export const SYNC_PREFIX = '~';
 export const MANIFEST_KEY = '~m';
@@ -66,14 +66,6 @@ const TEST_PAUSE_KEY = 'test.syncPause';
 
 // ---- Context and scheduling ----------------------------------------------------------------------
 
-let resolveContext;
-const contextReady = new Promise((resolve) => {
-  resolveContext = resolve;
-});
-/** background.js hands over its CONTEXT once (listeners here are not messages). */
-export function provideContext(ctx) {
-  resolveContext(ctx);
-}
 
 let timer = null;
 let rounds = Promise.resolve();
@@ -169,7 +161,7 @@ function retryLater(minutes = 1) {
  * with the old key although this vault's password changed (the merge just before re-keying).
  */
 async function round({ fresh = false, evenIfChangedHere = false } = {}) {
-  const ctx = await contextReady;
+  const ctx = await context();
   await ctx.ready;
   const setup = await ctx.serialized(async () => {
     const state = await ctx.current();
