@@ -68,8 +68,9 @@ COMMANDS:
     vault      Creates, inspects, opens and re-keys Tessera vault files; passwords come from a
                file or standard input, never the command line. `tessera vault help` for details.
     import     Reads another authenticator's export (Authenticator extension, Aegis, 2FAS, andOTP,
-               Bitwarden, FreeOTP+, Google Authenticator migration URIs, otpauth:// lists) and prints
-               its accounts as a JSON array of such objects; skipped entries go to standard error.
+               Bitwarden, Ente Auth, FreeOTP+, Google Authenticator migration URIs, otpauth://
+               lists; encrypted ones with --password-file) and prints its accounts as a JSON array
+               of such objects; skipped entries go to standard error.
     export     Writes the accounts of a vault file for another app: otpauth:// URIs (uris), an
                Aegis plain vault (aegis), or Google Authenticator transfer URIs (migration; with
                --qr-dir also one PNG QR code each, migration-1-of-N.png). The output is NOT
