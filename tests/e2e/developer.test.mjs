@@ -197,6 +197,11 @@ describe('developer mode', { skip: !fs.existsSync(CHROMIUM) && 'chromium is not 
     assert.equal(parsed.host, 'hotp');
     assert.equal(parsed.searchParams.get('secret'), RFC4226.secret);
     assert.equal(parsed.searchParams.get('counter'), '5');
+    // The details' QR code (to move the account to a phone) reads back to the same link with our
+    // decoder.
+    const png = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-dev-')), 'details.png');
+    await page.locator('#details-qr').screenshot({ path: png });
+    assert.equal(execFileSync(cli(), ['qr', png], { encoding: 'utf8' }).trim(), link);
 
     // Developer mode off: no developer line, and the link button is gone.
     await page.click('#details-close');
