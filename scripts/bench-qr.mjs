@@ -1,10 +1,10 @@
-// QR decoders on the same pixels, in one node run: Tessera's wasm decoder (crate/bench's
-// `decodeQr`, tessera-core's qr module built with the shipped wasm-release profile), jsQR and
+// QR decoders on the same pixels, in one node run: Tessera's wasm decoder (crate/qr-wasm's
+// `decodeQr`, the module the extension ships, built with its profile wasm-qr), jsQR and
 // zxing-wasm (zxing-cpp). Scored as shared/corpora/qr/BASELINE.md describes.
 //
 //   node scripts/bench-qr.mjs WASM_DIR CORPUS_DIR [OUT.md] [--runs N]
 //
-// WASM_DIR: wasm-bindgen --target nodejs output for tessera-bench (target/bench-wasm).
+// WASM_DIR: wasm-bindgen --target nodejs output for tessera-qr-wasm (target/bench-qr-wasm).
 // CORPUS_DIR: written by `cargo run --release -p tessera-core --example qr_corpus_dump -- DIR`:
 //   manifest.json (set, name, width, height, what the image must give) and one raw RGBA file per
 //   image, so that no decoder's time includes reading an image file and all see the same pixels.
@@ -48,7 +48,7 @@ const jsqrVersion = versionOf("jsqr", require.resolve("jsqr"));
 
 // Tessera's module. The wasm is built with panic = "abort": a panic would trap the instance and
 // leave it unusable, so a trap is counted and the module loaded afresh.
-const tesseraPath = path.resolve(wasmDir, "tessera_bench.js");
+const tesseraPath = path.resolve(wasmDir, "tessera_qr_wasm.js");
 // wasm-bindgen's nodejs output is CommonJS, but the repository's package.json says "type": "module".
 writeFileSync(path.join(wasmDir, "package.json"), '{ "type": "commonjs" }\n');
 let tessera = require(tesseraPath);
@@ -60,7 +60,7 @@ function reloadTessera() {
 const decoders = {
   tessera: {
     label: "Tessera (wasm)",
-    decode: async (img) => tessera.decodeQr(img.bytes, img.width, img.height),
+    decode: async (img) => tessera.decodeQr(img.bytes, img.width, img.height, "rgba"),
   },
   jsqr: {
     label: `jsQR ${jsqrVersion}`,
@@ -170,8 +170,8 @@ Written by \`scripts/bench-qr.mjs\` (via \`scripts/bench.sh qr\`) on ${new Date(
 
 Every decoder got the same RGBA pixels, decoded once from the files by the Rust \`image\` crate
 (\`crate/core/examples/qr_corpus_dump.rs\`); times exclude file decoding and include copying the
-pixels into wasm memory. Tessera = \`tessera_core::qr::decode_rgba\` in wasm (crate/bench \`decodeQr\`,
-profile wasm-release: opt-level z, panic = abort, as shipped). jsQR with \`inversionAttempts: 'attemptBoth'\`
+pixels into wasm memory. Tessera = \`tessera_core::qr::decode_rgba\` in wasm: the module the extension ships
+(crate/qr-wasm \`decodeQr\`, profile wasm-qr: opt-level 3, panic = abort, as scripts/build.sh builds it). jsQR with \`inversionAttempts: 'attemptBoth'\`
 (it reads one code per image). zxing-wasm with its defaults (tryHarder, tryInvert, tryDownscale,
 tryRotate), QR codes only. "correct" = every expected text read byte for byte; FP = texts read
 from images without a code; "other" = texts read that the set does not expect (misreads, or codes

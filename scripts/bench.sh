@@ -65,9 +65,15 @@ if wants qr; then
   corpora="${TESSERA_CORPORA:-$ROOT/../shared/corpora}"
   if [ -d "$corpora/qr" ]; then
     log "qr: Tessera (wasm) vs jsQR vs zxing-wasm on $corpora/qr"
-    bench_wasm
+    # The module the extension ships (crate/qr-wasm, profile wasm-qr, as scripts/build.sh builds it),
+    # bound for node.
+    wasm_cargo build --locked -q -p tessera-qr-wasm --profile wasm-qr
+    rm -rf target/bench-qr-wasm
+    wasm-bindgen --target nodejs --no-typescript --out-dir target/bench-qr-wasm \
+      target/wasm32-unknown-unknown/wasm-qr/tessera_qr_wasm.wasm
+    echo '{ "type": "commonjs" }' > target/bench-qr-wasm/package.json
     TESSERA_CORPORA="$corpora" cargo run --locked --release -q -p tessera-core --example qr_corpus_dump -- target/qr-corpus
-    node scripts/bench-qr.mjs target/bench-wasm target/qr-corpus bench/QR.md
+    node scripts/bench-qr.mjs target/bench-qr-wasm target/qr-corpus bench/QR.md
   else
     warn "no corpora at $corpora: skipping the QR benchmark"
   fi

@@ -187,6 +187,13 @@ where
         let mut avg_u = 0;
 
         let threshold_s = cmp::max(w / 8, 1);
+        // Tessera patch (speed, same output): upstream divides by `threshold_s` three times per
+        // pixel, which dominated the whole search. `avg * (s - 1) / s` is computed as an exact
+        // multiply-and-shift (`avg < 2^22` since pixels are < 256 and `s <= 2^11` for every image
+        // side Tessera accepts; see `div_s`), and the comparison `p < sum * 95 / (200 * s)` as
+        // `(p + 1) * 200 * s <= sum * 95`, equal for integers.
+        let div_s = DivBy::new(threshold_s);
+        let scale = 200 * threshold_s;
 
         for y in 0..h {
             row_average.fill(0);
@@ -197,21 +204,20 @@ where
                 } else {
                     (x, w - 1 - x)
                 };
-                avg_v = avg_v * (threshold_s - 1) / threshold_s + buf.get_pixel(v, y) as usize;
-                avg_u = avg_u * (threshold_s - 1) / threshold_s + buf.get_pixel(u, y) as usize;
+                avg_v = div_s.div(avg_v * (threshold_s - 1)) + buf.get_pixel(v, y) as usize;
+                avg_u = div_s.div(avg_u * (threshold_s - 1)) + buf.get_pixel(u, y) as usize;
                 row_average[v] += avg_v;
                 row_average[u] += avg_u;
             }
 
             #[allow(clippy::needless_range_loop)]
             for x in 0..w {
-                let fill = if (buf.get_pixel(x, y) as usize)
-                    < row_average[x] * (100 - 5) / (200 * threshold_s)
-                {
-                    PixelColor::Black
-                } else {
-                    PixelColor::White
-                };
+                let fill =
+                    if (buf.get_pixel(x, y) as usize + 1) * scale <= row_average[x] * (100 - 5) {
+                        PixelColor::Black
+                    } else {
+                        PixelColor::White
+                    };
                 buf.set_pixel(x, y, fill.into());
             }
         }
@@ -572,6 +578,19 @@ mod tests {
     }
 
     #[test]
+    fn div_by_is_exact() {
+        for d in (1..=2048).chain([3000, 65_535, 1 << 20]) {
+            let div = DivBy::new(d);
+            for n in (0..5000)
+                .chain((0..2000).map(|i| (1 << 22) - 1000 + i))
+                .chain([(1 << 23) - 1, 1 << 23, usize::MAX / 2, usize::MAX])
+            {
+                assert_eq!(div.div(n), n / d, "{n} / {d}");
+            }
+        }
+    }
+
+    #[test]
     fn test_flood_fill_full() {
         let mut test_full = img_from_array([[1, 1, 1], [1, 1, 1], [1, 1, 1]]);
 
@@ -674,6 +693,38 @@ mod tests {
                     assert_eq!(color, test_u.get_pixel_at(x, y));
                 }
             }
+        }
+    }
+}
+
+/// Tessera patch: exact division by a fixed divisor `d`, as a multiply and a shift.
+/// With `m = ceil(2^SHIFT / d)` and `e = m * d - 2^SHIFT < d`, `(n * m) >> SHIFT` equals `n / d`
+/// whenever `n * e < 2^SHIFT`, which `n < 2^SHIFT / d` guarantees; other dividends (and any that
+/// could overflow the product) take a plain division, so the result is always exact.
+struct DivBy {
+    d: usize,
+    m: u64,
+    limit: u64,
+}
+
+impl DivBy {
+    const SHIFT: u32 = 40;
+
+    fn new(d: usize) -> Self {
+        let d64 = d as u64;
+        let m = (1u64 << Self::SHIFT).div_ceil(d64);
+        // n * e < 2^SHIFT for every n below this, since e < d.
+        let limit = (1u64 << Self::SHIFT) / d64;
+        DivBy { d, m, limit }
+    }
+
+    #[inline(always)]
+    fn div(&self, n: usize) -> usize {
+        let n64 = n as u64;
+        if n64 < self.limit && n64 < (1 << 23) {
+            ((n64 * self.m) >> Self::SHIFT) as usize
+        } else {
+            n / self.d
         }
     }
 }
