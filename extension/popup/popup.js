@@ -365,6 +365,8 @@ async function refresh(pending, clockRead) {
     $('no-password').hidden = answer.protected;
     accounts = answer.accounts;
     render();
+    // After the frame with the codes (the site list is loaded only then).
+    requestAnimationFrame(() => setTimeout(updateSiteNote, 0));
     const boundaries = answer.accounts.map((a) => a.validUntil).filter(Number.isFinite);
     if (boundaries.length > 0) {
       // A few ms past the boundary, so the next answer is certainly the next step.
@@ -459,6 +461,140 @@ async function hostOfTab(tabId) {
   }
 }
 
+/**
+ * Shows the tile action "Fill into <host>" when the target tab is a web page that a tile click
+ * would not fill: not one of the account's sites, or plain http.
+ */
+async function prepareFillAction(id) {
+  const button = actions.querySelector('[data-action="fill"]');
+  button.hidden = true;
+  delete button.dataset.checked;
+  const data = tiles.get(id)?.data;
+  if (!data?.code) return;
+  try {
+    const tabId = await targetTabId();
+    if (!Number.isInteger(tabId)) return;
+    const tab = await api.tabs.get(tabId);
+    const site = await sites();
+    const host = typeof tab?.url === 'string' ? site.hostOfUrl(tab.url) : '';
+    if (!host || actionsFor !== id) return;
+    if (site.siteMatches(host, data.sites) && site.isSecurePage(tab.url)) return;
+    button.textContent = t('fillIntoHost', [host]);
+    button.hidden = false;
+  } catch {
+    // No readable tab: no fill action.
+  } finally {
+    if (actionsFor === id) button.dataset.checked = id; // the check is done (tests wait for it)
+  }
+}
+
+/**
+ * "Fill into <host>": the worker is asked first without a confirmation (it fills only a frame of
+ * the account's sites on a secure page, else answers the host a confirmation must name); after the
+ * user confirms that host by name, it is asked again with `confirmedHost`.
+ */
+async function fillElsewhere(id) {
+  const data = tiles.get(id)?.data;
+  if (!data) return;
+  const label = labelOf(data);
+  try {
+    const tabId = await targetTabId();
+    if (!Number.isInteger(tabId)) throw new Error('no tab');
+    const asked = await api.runtime.sendMessage({ type: MSG.FILL, id, tabId });
+    if (asked?.ok) {
+      showStatus(t('filledIntoOnly', [asked.host]));
+      request(MSG.MARK_USED, { id }).catch(() => {});
+      return;
+    }
+    const code = asked?.error?.code ?? 'generic';
+    const host = asked?.host;
+    if ((code !== 'fill_site_mismatch' && code !== 'fill_needs_confirmation') || typeof host !== 'string' || host === '') {
+      showStatus(errorText(code));
+      return;
+    }
+    const question = code === 'fill_needs_confirmation' ? 'fillConfirmInsecure' : 'chooseConfirmOther';
+    const ok = await askConfirmation(t(question, [label, host]), t('fillIntoHost', [host]), false);
+    if (!ok) {
+      showStatus(t('fillCancelled'));
+      tiles.get(id)?.button.focus();
+      return;
+    }
+    const answer = await request(MSG.FILL, { id, tabId, confirmedHost: host });
+    showStatus(t('filledIntoOnly', [answer.host]));
+    request(MSG.MARK_USED, { id }).catch(() => {});
+  } catch (error) {
+    showStatus(errorText(error?.code ?? 'generic'));
+  }
+}
+
+// ---- No account for this site: offer to bind one -------------------------------------------------
+
+let bindChoices = ''; // the account ids the note's list was built from
+
+/**
+ * After the codes are painted: when no account belongs to the target tab's site, a small note says
+ * so and offers to add that registrable domain to one account's sites.
+ */
+async function updateSiteNote() {
+  const note = $('site-note');
+  let domain = '';
+  try {
+    const tabId = accounts.length > 0 ? await targetTabId() : undefined;
+    const host = Number.isInteger(tabId) ? await hostOfTab(tabId) : null;
+    if (host) {
+      const site = await sites();
+      if (!accounts.some((a) => site.siteMatches(host, a.sites))) domain = site.registrableDomain(host);
+    }
+  } catch {
+    domain = '';
+  }
+  if (domain === '') {
+    note.hidden = true;
+    return;
+  }
+  note.dataset.domain = domain;
+  setText($('site-note-text'), t('chooseNone', [domain]));
+  setText($('bind-submit'), t('bindSite', [domain]));
+  const choices = accounts.map((a) => `${a.id}\n${labelOf(a)}`).join('\n');
+  if (choices !== bindChoices) {
+    bindChoices = choices;
+    const select = $('bind-account');
+    const chosen = select.value;
+    select.replaceChildren(
+      ...ordered(accounts).map((a) => {
+        const option = document.createElement('option');
+        option.value = a.id;
+        option.textContent = labelOf(a);
+        return option;
+      }),
+    );
+    if (accounts.some((a) => a.id === chosen)) select.value = chosen;
+  }
+  note.hidden = false;
+}
+
+/** Adds the note's domain to the chosen account's sites, after a confirmation naming both. */
+async function bindSite() {
+  const domain = $('site-note').dataset.domain;
+  const a = accounts.find((x) => x.id === $('bind-account').value);
+  if (!domain || !a) return;
+  const label = labelOf(a);
+  const ok = await askConfirmation(t('bindConfirm', [label, domain]), t('bindSite', [domain]), false);
+  if (!ok) {
+    $('bind-submit').focus();
+    return;
+  }
+  try {
+    const current = Array.isArray(a.sites) ? a.sites : [];
+    await request(MSG.EDIT, { id: a.id, issuer: a.issuer ?? '', account: a.account ?? '', sites: [...current, domain] });
+    showStatus(t('boundStatus', [label, domain]));
+    await refresh();
+    tiles.get(a.id)?.button.focus();
+  } catch (error) {
+    showStatus(errorText(error.code));
+  }
+}
+
 /** Clears the clipboard 30 s after a copy (while the popup is open: the only time a page may). */
 function scheduleClipboardClear(code) {
   clearTimeout(clipboardTimer);
@@ -507,6 +643,7 @@ function openActions(id) {
   actions.hidden = false;
   tile.menu.setAttribute('aria-expanded', 'true');
   actions.querySelector('button').focus();
+  prepareFillAction(id);
 }
 
 function closeActions(refocus) {
@@ -552,6 +689,10 @@ async function onAction(action) {
     case 'details':
       closeActions(false);
       openDetails(id);
+      return;
+    case 'fill':
+      closeActions(false);
+      await fillElsewhere(id);
       return;
     case 'delete':
       closeActions(false);
@@ -659,9 +800,11 @@ function onDrop(event) {
 
 // ---- Delete and recently deleted ---------------------------------------------------------------
 
-function askConfirmation(text) {
+function askConfirmation(text, okText = t('deleteAccount'), danger = true) {
   const dialog = $('confirm-dialog');
   $('confirm-text').textContent = text;
+  $('confirm-ok').textContent = okText;
+  $('confirm-ok').classList.toggle('danger', danger);
   return new Promise((resolve) => {
     dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
     dialog.returnValue = '';
@@ -1125,6 +1268,7 @@ $('details-dialog').addEventListener('cancel', (event) => {
 });
 $('unlock-form').addEventListener('submit', unlock);
 $('lock-button').addEventListener('click', lockNow);
+$('bind-submit').addEventListener('click', bindSite);
 // The worker removes the session key when it locks (alarm, system lock, another page): show the
 // unlock form at once rather than at the next code refresh.
 api.storage.session.onChanged?.addListener((changes) => {

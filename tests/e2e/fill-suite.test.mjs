@@ -43,7 +43,8 @@ const FIXTURES = {
   'plain.html': 'top',
   'otc.html': 'top',
   'segmented.html': 'top',
-  'react.html': 'top',
+  'react.html': 'top', // real React 18 (npm), served from node_modules
+  'react-like.html': 'top', // React's value tracker imitated without React
   'vue.html': 'top',
   'keys.html': 'top',
   'shadow.html': 'top',
