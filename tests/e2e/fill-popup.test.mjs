@@ -32,14 +32,15 @@ function totp(base32, ms) {
 describe('Chromium: filling and binding from the popup', { skip: !fs.existsSync(CHROMIUM) && `Chromium not installed at ${CHROMIUM}` }, () => {
   let browser;
   let server;
+  let plain; // http
   let ext;
   const ids = {};
   const send = (msg) => ext.evaluate((m) => chrome.runtime.sendMessage(m), msg);
   const dataset = (page) => page.evaluate(() => ({ ...document.documentElement.dataset }));
 
-  async function open(host, path, query = {}) {
+  async function open(host, path, query = {}, scheme = 'https') {
     const params = new URLSearchParams({ now: String(PINNED), ...query });
-    const url = `https://${host}:${new URL(server.url).port}/fill/${path}?${params}`;
+    const url = `${scheme}://${host}:${new URL((scheme === 'https' ? server : plain).url).port}/fill/${path}?${params}`;
     const page = await browser.ctx.newPage();
     await page.goto(url);
     const tabId = await ext.evaluate(async (u) => (await chrome.tabs.query({ url: u.replace(/\?.*/, '*') }))[0]?.id, url);
@@ -76,6 +77,7 @@ describe('Chromium: filling and binding from the popup', { skip: !fs.existsSync(
       args: ['--host-resolver-rules=MAP * 127.0.0.1', '--ignore-certificate-errors'],
     });
     server = await serveFixtures(0, { tls: true });
+    plain = await serveFixtures(0);
     ext = browser.page;
     await ext.goto(`chrome-extension://${browser.extensionId}/${POPUP_PATH}`);
     await ext.evaluate((ms) => chrome.storage.local.set({ 'test.clock': { ms, running: false, setAt: Date.now() } }), PINNED);
@@ -86,6 +88,7 @@ describe('Chromium: filling and binding from the popup', { skip: !fs.existsSync(
   after(async () => {
     await browser?.close();
     await server?.close();
+    await plain?.close();
   });
 
   it('"Fill into <domain>" on an unbound page: cancel fills nothing, the confirmation naming the domain fills', async () => {
@@ -153,6 +156,31 @@ describe('Chromium: filling and binding from the popup', { skip: !fs.existsSync(
     await popup.click(`${tileOf(popup, 'Example')} .tile`);
     await until(() => popup.textContent('#status'), (t) => t === message('filledInto', ['login.example.test']), { what: 'the filled status' });
     await assertReceived(page, SECRET);
+    await popup.close();
+    await page.close();
+  });
+
+  it('an http page of the account\'s own site: a click does not fill; "Fill into" asks, naming the host and http', async () => {
+    const { page, tabId } = await open('login.example.test', 'plain.html', {}, 'http');
+    const popup = await popupFor(tabId);
+    const tile = tileOf(popup, 'Example');
+    await popup.click(`${tile} .tile`);
+    const refused = `${message('copied')} ${message('err_fill_needs_confirmation')}`;
+    await until(() => popup.textContent('#status'), (t) => t === refused, { what: 'the refused fill' });
+    assert.equal(await page.inputValue('#f1'), '', 'a tile click does not fill http');
+    const action = '#tile-actions [data-action="fill"]';
+    await popup.click(`${tile} .menu`);
+    await until(() => popup.getAttribute(action, 'data-checked'), (v) => v === ids.example, { what: "Example's check" });
+    assert.equal(await popup.textContent(action), message('fillIntoHost', ['login.example.test']));
+    await popup.click(action);
+    await until(() => popup.isVisible('#confirm-dialog'), Boolean, { what: 'the confirmation' });
+    assert.equal(await popup.textContent('#confirm-text'), message('fillConfirmInsecure', ['Example – example@example.test', 'login.example.test']));
+    assert.equal(await page.inputValue('#f1'), '', 'nothing before the confirmation');
+    await popup.click('#confirm-ok');
+    await until(() => popup.textContent('#status'), (t) => t === message('filledIntoOnly', ['login.example.test']), { what: 'the filled status' });
+    // WebCrypto is for secure contexts only: node:crypto checks what the page's script received.
+    const data = await until(() => dataset(page), (d) => d.received !== undefined, { what: 'the received code' });
+    assert.equal(data.received, totp(SECRET, PINNED));
     await popup.close();
     await page.close();
   });
