@@ -20,6 +20,8 @@ import jsQR from "jsqr";
 import { prepareZXingModule, readBarcodes } from "zxing-wasm/reader";
 
 const require = createRequire(import.meta.url);
+// The machine is shared: the load during the run goes into the report.
+const loadStart = os.loadavg()[0];
 const args = process.argv.slice(2);
 const runsAt = args.indexOf("--runs");
 const runs = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 3;
@@ -167,6 +169,7 @@ let md = `# QR decoders on the public corpora
 
 Written by \`scripts/bench-qr.mjs\` (via \`scripts/bench.sh qr\`) on ${new Date().toISOString().slice(0, 10)}
 (${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, node ${process.version}), ${runs} run(s) per image and decoder, time = median of those.
+Load average (1 min) at the start of the run ${loadStart.toFixed(2)}, at the end ${os.loadavg()[0].toFixed(2)}.
 
 Every decoder got the same RGBA pixels, decoded once from the files by the Rust \`image\` crate
 (\`crate/core/examples/qr_corpus_dump.rs\`); times exclude file decoding and include copying the
@@ -219,13 +222,21 @@ md += `
 - Traps (a thrown error or a wasm trap): ${keys.map((k) => `${decoders[k].label} ${order.reduce((a, s) => a + results[s][k].crashes, 0)}`).join(", ")}.
 - Median time <= 1.0x zxing-wasm: ${med.tessera <= med.zxing ? "met" : `**not met** (${(med.tessera / med.zxing).toFixed(1)}x)`}; <= 0.25x jsQR: ${med.tessera <= 0.25 * med.jsqr ? "met" : `**not met** (${(med.tessera / med.jsqr).toFixed(2)}x)`}.
 
-Where the time goes: the decoder is rqrr (quirc's flood-fill design) run on up to 4 prepared images
-per scale (two thresholds, two polarities) until one reads a code. An image read by the first pass
-costs one rqrr run; an image without any code (falsepositives, rqrr-tests' error images) pays for
-every pass: 4 at full size, 4 per pyramid level (about 0.8x the full size in all), and 3 at twice
-the size for images up to 1 Mpx, about 20 full-size rqrr runs. zxing-cpp's line-scanning detector
-is one to two orders of magnitude faster per pass. Closing the gap means a detector of our own (or
-rxing) rather than more passes over rqrr.
+Where the time goes (measured natively on 2026-11-22 by timing every rqrr pass over the same 624
+images; the order of passes is the wasm module's): the decoder is rqrr (quirc's flood-fill design)
+run on up to 4 prepared images per scale (rqrr's threshold, then our block threshold, then both on
+the inverse) until one reads a code. The first pass (rqrr's threshold, full size) reads 352 of the
+images, the block threshold at full size 69 more, the inverse at full size only 3, and the pyramid
+and 2x enlargement 82; 117 give no text (46 of them the falsepositives set, where that is
+right). Share of decode time: full-size rqrr 37 %, full-size
+block 15 %, full-size inverse 4 %, pyramid and 2x 45 %; the images that give nothing take 39 % of
+all decode time, since they pay for every pass (4 at full size, 4 per pyramid level, 3 at twice
+the size for images up to 1 Mpx: about 20 full-size rqrr runs). Inside rqrr, perspective
+refinement (\`jiggle_perspective\`: \`fitness_cell\` and rounding) took about 40 % of the time and
+flood fill and capstone search about 20 %. Two exact speed patches to the vendored rqrr
+(vendor/rqrr/PATCHES.md 4 and 5: no division per pixel in its threshold, no libm \`round\`) change
+no result. zxing-cpp's line-scanning detector is one to two orders of magnitude faster per pass:
+closing the time gap needs a detector of our own (or rxing) rather than fewer passes over rqrr.
 `;
 
 const summary = { runs, results: Object.fromEntries(order.map((s) => [s, Object.fromEntries(keys.map((k) => {

@@ -125,6 +125,28 @@ fi
 mkdir -p target/bench
 awk '/^## /{p=/^## Fuzzing/} p' bench/RESULTS.md > target/bench/fuzz.md 2>/dev/null || true
 
+# The QR section: totals, time ratios and goals from bench/QR.md (written by `scripts/bench.sh qr`).
+if [ -f bench/QR.md ]; then
+  {
+    echo "## QR decoding (\`scripts/bench.sh qr\`, $(date -u -r bench/QR.md +%Y-%m-%d))"
+    echo
+    echo "Tessera's shipped QR module (crate/qr-wasm, profile wasm-qr) vs jsQR and zxing-wasm on the same pixels of"
+    echo "every image in ../shared/corpora/qr; per set, method and machine load: [QR.md](QR.md)."
+    echo
+    awk '/^\| set \|/ { head = $0; getline; sep = $0; next }
+         /^\| \*\*all\*\* \|/ { print "Decode time per image (ms): median / p90"; print "" }
+         /^\| \*\*all/ { print head; print sep; print; print "" }' bench/QR.md
+    grep '^Median time ratios' bench/QR.md
+    echo
+    awk '/^## /{p=/^## Against the goals/; next} p && /^- /' bench/QR.md
+    qr_bound=extension/qr/pkg/tessera_qr_wasm_bg.wasm
+    if [ -f "$qr_bound" ]; then
+      echo
+      echo "Shipped QR module \`$qr_bound\` (after wasm-bindgen): $(wc -c < "$qr_bound" | tr -d ' ') bytes raw, $(gzip -9 -c "$qr_bound" | wc -c | tr -d ' ') bytes gzipped (\`gzip -9\`)."
+    fi
+  } > target/bench/qr.md
+fi
+
 # bench/RESULTS.md: the code and CLI results of the last run that measured them, and links.
 cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
 {
@@ -161,6 +183,10 @@ MD
       for (const x of r) console.log(`| \`${x.command}\` | ${ms(x.mean)} | ${ms(x.median)} | ${ms(x.min)} |`);
       console.log(`\nRatio tessera / oathtool (mean): ${(r[0].mean / r[1].mean).toFixed(2)} (below 1 is faster). Both print 94287082, RFC 6238 Appendix B at T = 59.`);
     ' "$ROOT/target/bench/cli.json"
+  fi
+  if [ -s target/bench/qr.md ]; then
+    echo
+    cat target/bench/qr.md
   fi
   if [ -s target/bench/popup.md ]; then
     echo
