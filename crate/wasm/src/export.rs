@@ -18,44 +18,11 @@ use tessera_core::vault::{self, DerivedKey, Vault};
 use tessera_core::Account;
 use wasm_bindgen::prelude::*;
 
-use crate::{js_error, to_js, Coded, SkippedJs};
+use crate::{js_error, to_js, with_rng, Coded, SkippedJs};
 
 impl Coded for ExportError {
     fn code(&self) -> &'static str {
         ExportError::code(self)
-    }
-}
-
-/// The export bindings' own errors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ExportBindError {
-    /// The platform's random number generator (`crypto.getRandomValues`) is missing or failed.
-    RandomUnavailable,
-}
-
-impl ExportBindError {
-    /// Stable code, usable as a message name.
-    pub fn code(&self) -> &'static str {
-        match self {
-            ExportBindError::RandomUnavailable => "random_unavailable",
-        }
-    }
-}
-
-impl core::fmt::Display for ExportBindError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(match self {
-            ExportBindError::RandomUnavailable => {
-                "no random number generator (crypto.getRandomValues) is available"
-            }
-        })
-    }
-}
-
-impl Coded for ExportBindError {
-    fn code(&self) -> &'static str {
-        ExportBindError::code(self)
     }
 }
 
@@ -89,14 +56,8 @@ fn export(vault: &Vault, format: &str, batch_id: i32) -> Result<JsValue, JsValue
             );
         }
         Format::Aegis => {
-            let mut failed = false;
-            let json = export::aegis_json(&accounts, &mut |buf: &mut [u8]| {
-                failed |= getrandom::getrandom(buf).is_err();
-            })
-            .map_err(|e| js_error(&e))?;
-            if failed {
-                return Err(js_error(&ExportBindError::RandomUnavailable));
-            }
+            let json =
+                with_rng(|rng| export::aegis_json(&accounts, rng))?.map_err(|e| js_error(&e))?;
             out.text = Some(json.to_string());
         }
         _ => {

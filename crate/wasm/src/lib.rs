@@ -573,15 +573,23 @@ pub fn new_secret(bytes: Option<f64>) -> Result<String, JsValue> {
             .and_then(|n| usize::try_from(n).ok())
             .ok_or_else(|| js_error(&BindError::InvalidLength))?,
     };
-    let mut failed = false;
-    let secret = Secret::generate(len, &mut |buf| {
-        failed = getrandom::getrandom(buf).is_err();
-    })
-    .map_err(|e| js_error(&e))?;
-    if failed {
-        return Err(js_error(&BindError::RandomUnavailable));
-    }
+    let secret = with_rng(|rng| Secret::generate(len, rng))?.map_err(|e| js_error(&e))?;
     Ok(secret.to_base32())
+}
+
+/// Runs `f` with `getrandom` (the platform's `crypto.getRandomValues`) as the core's randomness;
+/// a failed or missing generator is `random_unavailable`, whatever `f` made of the bytes. Every
+/// binding that needs randomness goes through here.
+pub(crate) fn with_rng<T>(f: impl FnOnce(&mut dyn FnMut(&mut [u8])) -> T) -> Result<T, JsValue> {
+    let mut failed = false;
+    let out = f(&mut |buf: &mut [u8]| {
+        failed |= getrandom::getrandom(buf).is_err();
+    });
+    if failed {
+        Err(js_error(&BindError::RandomUnavailable))
+    } else {
+        Ok(out)
+    }
 }
 
 /// Decodes one `otpauth-migration://offline?data=…` URI:

@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
 use crate::vault::VaultHandle;
-use crate::{js_error, to_js, Coded};
+use crate::{js_error, to_js, with_rng, Coded};
 
 /// Vault settings holding the sync key (hex), its slot (hex) and the vault password's salt when
 /// sync was set up (hex; a different salt now means the password was changed on this device).
@@ -35,8 +35,6 @@ pub enum SyncBindError {
     NotEnabled,
     /// Sync needs a vault protected by a password.
     NeedsPassword,
-    /// The platform's random number generator is missing or failed.
-    RandomUnavailable,
     /// Items are not `[key, value]` string pairs.
     InvalidItems,
 }
@@ -46,7 +44,6 @@ impl core::fmt::Display for SyncBindError {
         f.write_str(match self {
             SyncBindError::NotEnabled => "sync is not set up",
             SyncBindError::NeedsPassword => "sync needs a password on the vault",
-            SyncBindError::RandomUnavailable => "no random number generator",
             SyncBindError::InvalidItems => "sync items are not key/value strings",
         })
     }
@@ -57,7 +54,6 @@ impl Coded for SyncBindError {
         match self {
             SyncBindError::NotEnabled => "sync_not_enabled",
             SyncBindError::NeedsPassword => "sync_needs_password",
-            SyncBindError::RandomUnavailable => "random_unavailable",
             SyncBindError::InvalidItems => "sync_invalid_items",
         }
     }
@@ -65,20 +61,6 @@ impl Coded for SyncBindError {
 
 fn err(e: &impl Coded) -> JsValue {
     js_error(e)
-}
-
-fn with_rng<T>(f: impl FnOnce(vault::Rng<'_>) -> T) -> Result<T, JsValue> {
-    let mut failed = false;
-    let out = f(&mut |buf: &mut [u8]| {
-        if getrandom::getrandom(buf).is_err() {
-            failed = true;
-        }
-    });
-    if failed {
-        Err(err(&SyncBindError::RandomUnavailable))
-    } else {
-        Ok(out)
-    }
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -18,7 +18,7 @@ use tessera_core::vault::{
 use tessera_core::{uri, Account, Algorithm};
 use wasm_bindgen::prelude::*;
 
-use super::{account_from_js, js_error, ms_to_secs, to_js, CodeJs, Coded};
+use super::{account_from_js, js_error, ms_to_secs, to_js, with_rng, CodeJs, Coded};
 
 impl Coded for VaultError {
     fn code(&self) -> &'static str {
@@ -38,8 +38,6 @@ pub enum VaultBindError {
     InvalidId,
     /// The details object is not `{issuer, account, algorithm, digits, period, counter}`.
     InvalidDetails,
-    /// The platform's random number generator (`crypto.getRandomValues`) is missing or failed.
-    RandomUnavailable,
     /// A stored generation list is not an array of byte arrays as long as the key list.
     InvalidEntries,
 }
@@ -52,7 +50,6 @@ impl VaultBindError {
             VaultBindError::NotFound => "account_not_found",
             VaultBindError::InvalidId => "id_invalid",
             VaultBindError::InvalidDetails => "details_invalid",
-            VaultBindError::RandomUnavailable => "random_unavailable",
             VaultBindError::InvalidEntries => "entries_invalid",
         }
     }
@@ -65,9 +62,6 @@ impl core::fmt::Display for VaultBindError {
             VaultBindError::NotFound => "no account has this id",
             VaultBindError::InvalidId => "an id has the wrong form",
             VaultBindError::InvalidDetails => "not an account details object",
-            VaultBindError::RandomUnavailable => {
-                "no random number generator (crypto.getRandomValues) is available"
-            }
             VaultBindError::InvalidEntries => "stored entries must be byte arrays, one per key",
         })
     }
@@ -81,21 +75,6 @@ impl Coded for VaultBindError {
 
 fn err(e: &impl Coded) -> JsValue {
     js_error(e)
-}
-
-/// Runs `f` with `getrandom` as the core's randomness; an unavailable generator is an error.
-fn with_rng<T>(f: impl FnOnce(vault::Rng<'_>) -> T) -> Result<T, JsValue> {
-    let mut failed = false;
-    let out = f(&mut |buf: &mut [u8]| {
-        if getrandom::getrandom(buf).is_err() {
-            failed = true;
-        }
-    });
-    if failed {
-        Err(err(&VaultBindError::RandomUnavailable))
-    } else {
-        Ok(out)
-    }
 }
 
 fn device_from(bytes: &[u8]) -> Result<DeviceId, JsValue> {
