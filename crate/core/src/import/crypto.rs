@@ -233,12 +233,7 @@ pub(super) fn openssl_open(
         chunk.copy_from_slice(previous.as_ref());
     }
     let (key, iv) = material.split_at(32);
-    let decryptor = cbc::Decryptor::<aes::Aes256>::new_from_slices(key, iv)
-        .map_err(|_| ImportError::Decrypt)?;
-    decryptor
-        .decrypt_padded_vec_mut::<Pkcs7>(ciphertext)
-        .map(Zeroizing::new)
-        .map_err(|_| ImportError::Decrypt)
+    aes_cbc_open(key, iv, ciphertext)
 }
 
 #[cfg(test)]
