@@ -3,22 +3,16 @@
 // independently with node's HMAC), and ?tab= does not name the tab the popup acts on.
 // Skips only when /usr/bin/chromium is absent.
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { CHROMIUM, POPUP_PATH, dist, launchChromium, requireBuild, rfc6238, until } from './helpers.mjs';
+import { totpCode } from './truth.mjs';
 
 const RFC = rfc6238();
 
-/** RFC 6238 section 4 over RFC 4226 section 5.3, written from the RFCs for this test. */
-function totp(asciiSeed, unixSecs, digits = 8, period = 30, hash = 'sha1') {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(unixSecs / period)));
-  const mac = crypto.createHmac(hash, Buffer.from(asciiSeed, 'ascii')).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  const value = mac.readUInt32BE(offset) & 0x7fffffff;
-  return String(value % 10 ** digits).padStart(digits, '0');
-}
+/** RFC 6238 code of an ASCII seed at `unixSecs` (tests/e2e/truth.mjs, from the RFCs). */
+const totp = (asciiSeed, unixSecs, digits = 8, period = 30, hash = 'sha1') =>
+  totpCode(Buffer.from(asciiSeed, 'ascii'), unixSecs * 1000, { digits, period, algorithm: hash });
 
 describe('Chromium: shipped build has no test hooks', { skip: !fs.existsSync(CHROMIUM) && `Chromium not installed at ${CHROMIUM}` }, () => {
   let browser;

@@ -10,48 +10,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CHROMIUM, OPTIONS_PATH, POPUP_PATH, RFC4226, ROOT, dist, launchChromium, message, requireBuild, rfc6238, until } from './helpers.mjs';
+import { CHROMIUM, OPTIONS_PATH, POPUP_PATH, RFC4226, dist, launchChromium, message, requireBuild, rfc6238, until } from './helpers.mjs';
+import { base32Decode, tesseraCli, totpCode } from './truth.mjs';
 
 const NEW_ACCOUNT_PATH = 'extension/developer/new-account.html';
 const PINNED_MS = 1_700_000_000_000;
 
-/** The native CLI (built by `cargo test`/`cargo build` earlier in scripts/test.sh, or here). */
-function cli() {
-  for (const profile of ['release', 'debug']) {
-    const bin = path.join(ROOT, 'target', profile, 'tessera');
-    if (fs.existsSync(bin)) return bin;
-  }
-  execFileSync('cargo', ['build', '-q', '-p', 'tessera-cli'], { cwd: ROOT, stdio: 'inherit' });
-  return path.join(ROOT, 'target', 'debug', 'tessera');
-}
-
-function base32Decode(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let value = 0;
-  const out = [];
-  for (const c of text.replace(/=+$/, '').toUpperCase()) {
-    const v = alphabet.indexOf(c);
-    assert.ok(v >= 0, `not base32: ${c}`);
-    value = (value << 5) | v;
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push((value >>> bits) & 0xff);
-    }
-  }
-  return Buffer.from(out);
-}
-
-/** RFC 6238 TOTP with node:crypto (independent of the Rust core). */
-function totp(secretBase32, unixMs, { algorithm = 'sha1', digits = 6, period = 30 } = {}) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(unixMs / 1000 / period)));
-  const mac = crypto.createHmac(algorithm, base32Decode(secretBase32)).update(counter).digest();
-  const o = mac[mac.length - 1] & 15;
-  const n = mac.readUInt32BE(o) & 0x7fffffff;
-  return String(n % 10 ** digits).padStart(digits, '0');
-}
+/** RFC 6238 code of a base32 secret (tests/e2e/truth.mjs, node:crypto's HMAC). */
+const totp = (secretBase32, unixMs, options) => totpCode(base32Decode(secretBase32), unixMs, options);
 
 describe('developer mode', { skip: !fs.existsSync(CHROMIUM) && 'chromium is not installed' }, () => {
   let browser;
@@ -111,7 +77,7 @@ describe('developer mode', { skip: !fs.existsSync(CHROMIUM) && 'chromium is not 
 
     const png = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-dev-')), 'qr.png');
     await page.locator('#qr').screenshot({ path: png });
-    assert.equal(execFileSync(cli(), ['qr', png], { encoding: 'utf8' }).trim(), uri);
+    assert.equal(execFileSync(tesseraCli(), ['qr', png], { encoding: 'utf8' }).trim(), uri);
 
     // A second generation makes a different secret.
     await page.click('#generate');
@@ -201,7 +167,7 @@ describe('developer mode', { skip: !fs.existsSync(CHROMIUM) && 'chromium is not 
     // decoder.
     const png = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-dev-')), 'details.png');
     await page.locator('#details-qr').screenshot({ path: png });
-    assert.equal(execFileSync(cli(), ['qr', png], { encoding: 'utf8' }).trim(), link);
+    assert.equal(execFileSync(tesseraCli(), ['qr', png], { encoding: 'utf8' }).trim(), link);
 
     // Developer mode off: no developer line, and the link button is gone.
     await page.click('#details-close');

@@ -6,49 +6,20 @@
 // (`tessera import`). Downloads themselves are covered in Chromium (export.test.mjs).
 // Needs `scripts/build.sh --test`. Skips only when Firefox or geckodriver is not installed.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { By } from 'selenium-webdriver';
-import { OPTIONS_PATH, ROOT, dist, firefoxMissing, launchFirefox, message, requireBuild, until } from './helpers.mjs';
+import { OPTIONS_PATH, dist, firefoxMissing, launchFirefox, message, requireBuild, until } from './helpers.mjs';
+import { base32Encode, tessera } from './truth.mjs';
 
 const UUID = '11111111-2222-4333-8444-777777777777';
 const EXPORT_PATH = 'extension/export/export.html';
 
-function cli() {
-  for (const profile of ['release', 'debug']) {
-    const bin = path.join(ROOT, 'target', profile, 'tessera');
-    if (fs.existsSync(bin)) return bin;
-  }
-  execFileSync('cargo', ['build', '-q', '-p', 'tessera-cli'], { cwd: ROOT, stdio: 'inherit' });
-  return path.join(ROOT, 'target', 'debug', 'tessera');
-}
-
-const tessera = (args, input) => execFileSync(cli(), args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
-
-/** RFC 4648 base32, upper case without padding (Tessera's canonical form). */
-function base32(bytes) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += alphabet[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
-  return out;
-}
-
 const account = (issuer, name, more = {}) => ({
-  type: 'totp', issuer, account: name, secret: base32(crypto.randomBytes(20)), algorithm: 'SHA1', digits: 6, period: 30, counter: 0, ...more,
+  type: 'totp', issuer, account: name, secret: base32Encode(crypto.randomBytes(20)), algorithm: 'SHA1', digits: 6, period: 30, counter: 0, ...more,
 });
 /** 12 accounts Google Authenticator holds (two codes or more), then a Steam one it cannot. */
 const ACCOUNTS = [

@@ -9,13 +9,13 @@
 // Needs `scripts/build.sh --test` and the CLI (built here with cargo when absent). Skips when
 // /usr/bin/chromium is absent; the Aegis structure check skips when the corpus is absent.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { CHROMIUM, CORPORA, OPTIONS_PATH, ROOT, dist, launchChromium, message, requireBuild, until } from './helpers.mjs';
+import { base32Encode, tessera } from './truth.mjs';
 
 const EXPORT_PATH = 'extension/export/export.html';
 const PASSWORD = 'export test password';
@@ -24,39 +24,7 @@ const AXE = fs.readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'),
 
 const skip = !fs.existsSync(CHROMIUM) && `Chromium not installed at ${CHROMIUM}`;
 
-/** The native CLI (built earlier by scripts/test.sh's cargo steps, or here). */
-function cli() {
-  for (const profile of ['release', 'debug']) {
-    const bin = path.join(ROOT, 'target', profile, 'tessera');
-    if (fs.existsSync(bin)) return bin;
-  }
-  execFileSync('cargo', ['build', '-q', '-p', 'tessera-cli'], { cwd: ROOT, stdio: 'inherit' });
-  return path.join(ROOT, 'target', 'debug', 'tessera');
-}
-
-function tessera(args, input) {
-  return execFileSync(cli(), args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
-}
-
-/** RFC 4648 base32, upper case without padding (Tessera's canonical form). */
-function base32(bytes) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += alphabet[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
-  return out;
-}
-
-const secret = (n = 20) => base32(crypto.randomBytes(n));
+const secret = (n = 20) => base32Encode(crypto.randomBytes(n));
 const totp = (issuer, account, more = {}) => ({
   type: 'totp', issuer, account, secret: secret(), algorithm: 'SHA1', digits: 6, period: 30, counter: 0, ...more,
 });

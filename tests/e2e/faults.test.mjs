@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { CHROMIUM, OPTIONS_PATH, dist, launchChromium, requireBuild, rfc6238, until } from './helpers.mjs';
+import { CHROMIUM, OPTIONS_PATH, dist, launchChromium, requireBuild, rfc6238, stopWorker, until } from './helpers.mjs';
 
 const RFC = rfc6238();
 const PASSWORD = 'faults are not failures';
@@ -23,19 +23,6 @@ describe('Chromium: the worker stopped mid-operation', { skip: !fs.existsSync(CH
   const account = (mode) => ({ type: 'totp', issuer: `RFC ${mode}`, account: 'rfc@example.com', secret: RFC.seeds[mode], algorithm: mode, digits: 8, period: 30, counter: 0 });
   const code = (mode, time) => RFC.vectors.find((v) => v.mode === mode && v.time === time).totp;
   const uri = (mode) => `otpauth://totp/Imported%20${mode}:rfc%40example.com?secret=${RFC.seeds[mode]}&issuer=Imported%20${mode}&algorithm=${mode}&digits=8&period=30`;
-
-  async function stopWorker() {
-    const [sw] = browser.ctx.serviceWorkers().filter((w) => w.url().startsWith(`chrome-extension://${browser.extensionId}`));
-    const cdp = await browser.ctx.newCDPSession(page);
-    const updates = [];
-    cdp.on('ServiceWorker.workerVersionUpdated', (e) => updates.push(...e.versions.filter((v) => v.scriptURL === sw.url())));
-    await cdp.send('ServiceWorker.enable');
-    const running = await until(() => updates.find((v) => v.runningStatus === 'running'), Boolean, { what: 'the running worker' });
-    const seen = updates.length;
-    await cdp.send('ServiceWorker.stopWorker', { versionId: running.versionId });
-    await until(() => updates.slice(seen).some((v) => v.runningStatus === 'stopped'), Boolean, { what: 'the worker to stop' });
-    await cdp.detach();
-  }
 
   /** Issuers and codes at T = 59 of the vault as the worker reads it now (after unlocking). */
   async function contents() {
@@ -73,7 +60,7 @@ describe('Chromium: the worker stopped mid-operation', { skip: !fs.existsSync(CH
       await page.evaluate((p) => chrome.storage.local.set({ 'test.savePause': p }), pause);
       page.evaluate((data) => chrome.runtime.sendMessage({ type: 'import.file', name: 'two.txt', data }), file).catch(() => {});
       await until(async () => generations(await local()).length, (n) => n === 2, { what: 'the new generation written' });
-      await stopWorker();
+      await stopWorker({ ...browser, page });
       await page.evaluate(() => chrome.storage.local.remove('test.savePause'));
       // The session key survives a worker stop (vault.test.mjs); lock to prove the password opens it.
       await send({ type: 'vault.lock' });
@@ -101,7 +88,7 @@ describe('Chromium: the worker stopped mid-operation', { skip: !fs.existsSync(CH
     await send({ type: 'vault.lock' });
     const stored = await local();
     page.evaluate((pw) => chrome.runtime.sendMessage({ type: 'vault.unlock', password: pw }), PASSWORD).catch(() => {});
-    await stopWorker();
+    await stopWorker({ ...browser, page });
     // Wherever the stop landed, storage.local holds the same vault, and it opens.
     assert.deepEqual(generations(await local()), generations(stored));
     assert.deepEqual(await contents(), { 'RFC SHA1': code('SHA1', 59) });

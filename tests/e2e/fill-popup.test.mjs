@@ -11,23 +11,14 @@ import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { serveFixtures } from '../fixtures/server.mjs';
 import { CHROMIUM, POPUP_PATH, dist, launchChromium, message, requireBuild, until } from './helpers.mjs';
+import { base32Decode, totpCode } from './truth.mjs';
 
 const PINNED = 1_763_000_000_000;
 const SECRET = 'JBSWY3DPEHPK3PXP';
 const OTHER = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 
-/** RFC 6238 with node:crypto (SHA-1, 6 digits, 30 s): independent of Tessera and of the pages. */
-function totp(base32, ms) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of base32) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(ms / 30_000)));
-  const mac = crypto.createHmac('sha1', key).update(counter).digest();
-  const o = mac[19] & 15;
-  return String((mac.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
+/** RFC 6238 (SHA-1, 6 digits, 30 s) of a base32 secret, from tests/e2e/truth.mjs (node:crypto). */
+const totp = (secret, ms) => totpCode(base32Decode(secret), ms);
 
 describe('Chromium: filling and binding from the popup', { skip: !fs.existsSync(CHROMIUM) && `Chromium not installed at ${CHROMIUM}` }, () => {
   let browser;

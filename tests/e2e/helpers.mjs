@@ -173,3 +173,22 @@ export async function launchFirefox(extensionDir, uuid) {
   await driver.installAddon(extensionDir, true);
   return driver;
 }
+
+/**
+ * Stops the extension's service worker as Chrome does when it is idle (CDP
+ * ServiceWorker.stopWorker) and waits until CDP reports it stopped; the next message restarts it.
+ * `browser` is what launchChromium returns ({ ctx, extensionId, page }).
+ */
+export async function stopWorker({ ctx, extensionId, page }) {
+  const [found] = ctx.serviceWorkers().filter((w) => w.url().startsWith(`chrome-extension://${extensionId}`));
+  const sw = found ?? (await ctx.waitForEvent('serviceworker', { timeout: 15_000 }));
+  const cdp = await ctx.newCDPSession(page);
+  const updates = [];
+  cdp.on('ServiceWorker.workerVersionUpdated', (e) => updates.push(...e.versions.filter((v) => v.scriptURL === sw.url())));
+  await cdp.send('ServiceWorker.enable');
+  const running = await until(() => updates.find((v) => v.runningStatus === 'running'), Boolean, { what: 'the running worker' });
+  const seen = updates.length;
+  await cdp.send('ServiceWorker.stopWorker', { versionId: running.versionId });
+  await until(() => updates.slice(seen).some((v) => v.runningStatus === 'stopped'), Boolean, { what: 'the worker to stop' });
+  await cdp.detach();
+}

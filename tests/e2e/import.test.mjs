@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CHROMIUM, CORPORA, OPTIONS_PATH, POPUP_PATH, ROOT, dist, launchChromium, message, requireBuild, until } from './helpers.mjs';
+import { base32Decode, truncated } from './truth.mjs';
 
 const AEGIS = path.join(CORPORA, 'importers/aegis');
 const ENCRYPTED = path.join(AEGIS, 'files/aegis_encrypted.json');
@@ -31,38 +32,10 @@ const skip = !fs.existsSync(CHROMIUM)
 
 // ---- The independent truth -----------------------------------------------------------------------
 
-/** RFC 4648 base32 (upper case, padding optional) to bytes. */
-function base32(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let value = 0;
-  const out = [];
-  for (const c of text.replace(/=+$/, '').toUpperCase()) {
-    const i = alphabet.indexOf(c);
-    if (i < 0) throw new Error('not base32');
-    value = (value << 5) | i;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-
-/** RFC 4226 dynamic truncation of HMAC(secret, counter) as a 31-bit number. */
-function truncated(secret, counter, algorithm) {
-  const message = Buffer.alloc(8);
-  message.writeBigUInt64BE(BigInt(counter));
-  const mac = crypto.createHmac(algorithm.toLowerCase(), secret).update(message).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  return mac.readUInt32BE(offset) & 0x7fffffff;
-}
-
 /** The code an Aegis entry shows at TIME_MS (HOTP: at its stored counter). */
 function expectedCode(entry) {
   const { secret, algo, digits, period, counter } = entry.info;
-  const key = base32(secret);
+  const key = base32Decode(secret);
   if (entry.type === 'steam') {
     const alphabet = '23456789BCDFGHJKMNPQRTVWXY';
     let n = truncated(key, Math.floor(TIME_MS / 1000 / 30), 'SHA1');

@@ -9,19 +9,13 @@ import fs from 'node:fs';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { serveFixtures } from '../fixtures/server.mjs';
 import { CHROMIUM, OPTIONS_PATH, POPUP_PATH, dist, launchChromium, message, requireBuild, rfc6238, until } from './helpers.mjs';
+import { totpCode } from './truth.mjs';
 
 const RFC = rfc6238();
 const SEED = RFC.seeds.SHA1; // base32 of "12345678901234567890"
 
-/** RFC 6238 TOTP (HMAC-SHA1, 30 s, `digits`), from the RFC's definition. */
-function totp(asciiKey, unixMs, digits = 6) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(unixMs / 1000 / 30)));
-  const mac = crypto.createHmac('sha1', Buffer.from(asciiKey)).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 10 ** digits;
-  return String(value).padStart(digits, '0');
-}
+/** RFC 6238 (HMAC-SHA1, 30 s, `digits`) of an ASCII key, from tests/e2e/truth.mjs. */
+const totp = (asciiKey, unixMs, digits = 6) => totpCode(Buffer.from(asciiKey), unixMs, { digits });
 
 // A device time with a millisecond part, mid-step, and a server 3 minutes ahead of it.
 const DEVICE_MS = Date.UTC(2030, 0, 1, 12, 0, 10, 250);

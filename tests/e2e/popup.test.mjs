@@ -10,10 +10,14 @@ import fs from 'node:fs';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import path from 'node:path';
 import { CHROMIUM, POPUP_PATH, RFC4226, ROOT, dist, launchChromium, message, requireBuild, rfc6238, until } from './helpers.mjs';
+import { base32Decode, hotpCode } from './truth.mjs';
 
 const RFC = rfc6238();
 const PASSWORD = 'correct horse battery staple';
 const PINNED_MS = 1_111_111_111_000; // RFC 6238 Appendix B's T = 1111111111
+
+/** RFC 4226 HOTP of a base32 secret (RFC 6238 TOTP when counter = floor(t / period)), from tests/e2e/truth.mjs. */
+const hotp = (secretBase32, counter, options) => hotpCode(base32Decode(secretBase32), counter, options);
 
 let ctx;
 let extensionId;
@@ -21,26 +25,6 @@ let page;
 const pageErrors = [];
 
 const send = (msg) => page.evaluate((m) => chrome.runtime.sendMessage(m), msg);
-
-/** RFC 4648 base32 → bytes (independent of the extension's decoder). */
-function base32Bytes(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of text.replace(/[\s=]/g, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const out = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) out.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(out);
-}
-
-/** RFC 4226 HOTP with node:crypto's HMAC (RFC 6238 TOTP when counter = floor(t / period)). */
-function hotp(secretBase32, counter, { digits = 6, algorithm = 'sha1' } = {}) {
-  const msg = Buffer.alloc(8);
-  msg.writeBigUInt64BE(BigInt(counter));
-  const mac = crypto.createHmac(algorithm, base32Bytes(secretBase32)).update(msg).digest();
-  const offset = mac[mac.length - 1] & 0xf;
-  const bin = (mac.readUInt32BE(offset) & 0x7fffffff) % 10 ** digits;
-  return String(bin).padStart(digits, '0');
-}
 
 async function openPopup(query = '') {
   await page.goto(`chrome-extension://${extensionId}/${POPUP_PATH}${query}`);

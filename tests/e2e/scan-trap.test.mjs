@@ -17,18 +17,13 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { CHROMIUM, dist, launchChromium, requireBuild } from './helpers.mjs';
+import { totpCode } from './truth.mjs';
 
 const URI = 'otpauth://totp/Trap%20Test:kim%40example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Trap%20Test';
 const SECRET_ASCII = '12345678901234567890'; // the base32 above (RFC 6238's SHA1 seed)
 const PINNED_MS = 1_111_111_109_000; // RFC 6238 Appendix B: 07081804 (8 digits), so 081804 for 6
 
-function totp6(ms) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(ms / 30_000)));
-  const mac = crypto.createHmac('sha1', Buffer.from(SECRET_ASCII)).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
+const totp6 = (ms) => totpCode(Buffer.from(SECRET_ASCII), ms);
 
 async function qrPng(text) {
   const require = createRequire(import.meta.url);

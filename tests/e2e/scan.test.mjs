@@ -16,43 +16,17 @@ import { after, before, describe, it } from 'node:test';
 import { serveFixtures } from '../fixtures/server.mjs';
 import path from 'node:path';
 import { CHROMIUM, ROOT, dist, launchChromium, message, requireBuild, until } from './helpers.mjs';
+import { base32Encode, totpCode } from './truth.mjs';
 
 const SCAN_PATH = 'extension/scan/scan.html';
 const PINNED_MS = 1_763_000_010_000; // 10 s into a 30 s step: no step change during a test
 
 // ---- Independent truth ----------------------------------------------------------------------------
 
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-function base32(bytes) {
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
-  return out;
-}
-
-/** RFC 6238 TOTP with node:crypto (RFC 4226 dynamic truncation). */
-function totp(secretBytes, ms, { digits = 6, period = 30, algorithm = 'sha1' } = {}) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(ms / 1000 / period)));
-  const mac = crypto.createHmac(algorithm, secretBytes).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  const bin = mac.readUInt32BE(offset) & 0x7fffffff;
-  return String(bin % 10 ** digits).padStart(digits, '0');
-}
-
 /** A fresh account: random secret bytes and its otpauth URI (Key Uri Format). */
 function newAccount(issuer, name) {
   const secret = crypto.randomBytes(20);
-  const uri = `otpauth://totp/${encodeURIComponent(issuer)}:${encodeURIComponent(name)}?secret=${base32(secret)}&issuer=${encodeURIComponent(issuer)}`;
+  const uri = `otpauth://totp/${encodeURIComponent(issuer)}:${encodeURIComponent(name)}?secret=${base32Encode(secret)}&issuer=${encodeURIComponent(issuer)}`;
   return { issuer, name, secret, uri };
 }
 
@@ -178,11 +152,11 @@ describe('Chromium: add accounts by scanning a QR code', { skip: !fs.existsSync(
     await waitForConfirm(scan);
     assert.equal(await text(scan, '#confirm-issuer'), account.issuer);
     assert.equal(await text(scan, '#confirm-account'), account.name);
-    assert.equal((await text(scan, '#confirm-code')).replace(/\s/g, ''), totp(account.secret, PINNED_MS));
+    assert.equal((await text(scan, '#confirm-code')).replace(/\s/g, ''), totpCode(account.secret, PINNED_MS));
     assert.equal(await scan.inputValue('#confirm-site'), site);
     // The secret is nowhere in the page's markup (attributes included).
     const html = await scan.evaluate(() => document.documentElement.outerHTML);
-    assert.ok(!html.includes(base32(account.secret)), 'the secret is not in the DOM');
+    assert.ok(!html.includes(base32Encode(account.secret)), 'the secret is not in the DOM');
     await scan.click('#confirm-save');
     await until(() => text(scan, '#result-message'), (t) => t !== '', { what: 'the saved message' });
     assert.equal(await text(scan, '#scan-error'), '');
@@ -192,7 +166,7 @@ describe('Chromium: add accounts by scanning a QR code', { skip: !fs.existsSync(
   function assertStored(all, account, sites) {
     const stored = all.find((a) => a.issuer === account.issuer && a.account === account.name);
     assert.ok(stored, `${account.issuer} is in the vault`);
-    assert.equal(stored.code, totp(account.secret, PINNED_MS), 'its code is RFC 6238 of the scanned secret');
+    assert.equal(stored.code, totpCode(account.secret, PINNED_MS), 'its code is RFC 6238 of the scanned secret');
     assert.deepEqual(stored.sites, sites);
     return stored;
   }

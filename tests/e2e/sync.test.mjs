@@ -8,10 +8,14 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { CHROMIUM, OPTIONS_PATH, dist, launchChromium, requireBuild, until } from './helpers.mjs';
+import { CHROMIUM, OPTIONS_PATH, dist, launchChromium, requireBuild, stopWorker, until } from './helpers.mjs';
+import { base32Decode, totpCode } from './truth.mjs';
 
 const PASSWORD = 'sync test: quiet otter 41 lanterns';
 const T = 1_800_000_000_000; // pinned clock (ms)
+
+/** RFC 6238 (SHA-1, 6 digits, 30 s) of a base32 secret, from tests/e2e/truth.mjs (node:crypto). */
+const totp = (secret, ms) => totpCode(base32Decode(secret), ms);
 
 /** Base32 secrets written here (RFC 4648 alphabet), one per account. */
 const SECRETS = {
@@ -22,32 +26,6 @@ const SECRETS = {
   b2: 'ONSWG4TFOQQGC3TEEBZWCZTFEBZXK3TL',
   a4: 'NBSWY3DPFQQHO33SNRSCCIJBEEQSCIJB',
 };
-
-function base32Decode(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let value = 0;
-  const out = [];
-  for (const c of text) {
-    value = (value << 5) | alphabet.indexOf(c);
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-
-/** RFC 6238 TOTP (SHA-1, 6 digits, 30 s) with node:crypto. */
-function totp(secret, ms) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(ms / 1000 / 30)));
-  const mac = crypto.createHmac('sha1', base32Decode(secret)).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
-  return String(n).padStart(6, '0');
-}
 
 const account = (key, issuer) => ({
   type: 'totp', issuer, account: `${key}@example.com`, secret: SECRETS[key], algorithm: 'SHA1', digits: 6, period: 30, counter: 0,
@@ -91,19 +69,6 @@ function checkCodes(list) {
     const key = a.account.split('@')[0];
     assert.equal(a.code, totp(SECRETS[key], T), `${a.issuer} code`);
   }
-}
-
-async function stopWorker(d) {
-  const [sw] = d.ctx.serviceWorkers().filter((w) => w.url().startsWith(`chrome-extension://${d.extensionId}`));
-  const cdp = await d.ctx.newCDPSession(d.page);
-  const updates = [];
-  cdp.on('ServiceWorker.workerVersionUpdated', (e) => updates.push(...e.versions.filter((v) => v.scriptURL === sw.url())));
-  await cdp.send('ServiceWorker.enable');
-  const running = await until(() => updates.find((v) => v.runningStatus === 'running'), Boolean, { what: 'the running worker' });
-  const seen = updates.length;
-  await cdp.send('ServiceWorker.stopWorker', { versionId: running.versionId });
-  await until(() => updates.slice(seen).some((v) => v.runningStatus === 'stopped'), Boolean, { what: 'the worker to stop' });
-  await cdp.detach();
 }
 
 describe('sync between two Chromium profiles', { skip: !fs.existsSync(CHROMIUM) && 'no Chromium' }, () => {

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { CHROMIUM, OPTIONS_PATH, POPUP_PATH, RFC4226, ROOT, dist, launchChromium, message, requireBuild, rfc6238, until } from './helpers.mjs';
+import { CHROMIUM, OPTIONS_PATH, POPUP_PATH, RFC4226, ROOT, dist, launchChromium, message, requireBuild, rfc6238, stopWorker, until } from './helpers.mjs';
 
 const RFC = rfc6238();
 const MODES = ['SHA1', 'SHA256', 'SHA512'];
@@ -101,25 +101,6 @@ function assertNoSecrets(all, modes = MODES) {
     for (const blob of blobs) assert.equal(blob.includes(raw), false, `a stored value contains the raw ${mode} secret`);
   }
   assert.doesNotMatch(text, /otpauth/);
-}
-
-async function serviceWorker() {
-  const [sw] = ctx.serviceWorkers().filter((w) => w.url().startsWith(`chrome-extension://${extensionId}`));
-  return sw ?? ctx.waitForEvent('serviceworker', { timeout: 15_000 });
-}
-
-/** Stops the service worker as Chrome does when idle (CDP), then lets the next message restart it. */
-async function stopWorker() {
-  const sw = await serviceWorker();
-  const cdp = await ctx.newCDPSession(page);
-  const updates = [];
-  cdp.on('ServiceWorker.workerVersionUpdated', (e) => updates.push(...e.versions.filter((v) => v.scriptURL === sw.url())));
-  await cdp.send('ServiceWorker.enable');
-  const running = await until(() => updates.find((v) => v.runningStatus === 'running'), Boolean, { what: 'the running worker' });
-  const seen = updates.length;
-  await cdp.send('ServiceWorker.stopWorker', { versionId: running.versionId });
-  await until(() => updates.slice(seen).some((v) => v.runningStatus === 'stopped'), Boolean, { what: 'the worker to stop' });
-  await cdp.detach();
 }
 
 async function addAccounts(modes = MODES) {
@@ -251,13 +232,13 @@ describe('Chromium: the encrypted vault', { skip: !fs.existsSync(CHROMIUM) && `C
     await addAccounts(['SHA256']);
     await setPassword();
     await pinClock(1_234_567_890_000);
-    await stopWorker();
+    await stopWorker({ ctx, extensionId, page });
     await openPopup();
     const tiles = await until(readTiles, (t) => t.length === 1, { what: 'a tile after the restart' });
     assert.equal(tiles[0].code, rfcCode('SHA256', 1234567890));
     // What a browser restart does to storage.session: the vault is locked again.
     await page.evaluate(() => chrome.storage.session.clear());
-    await stopWorker();
+    await stopWorker({ ctx, extensionId, page });
     await openPopup();
     assert.equal(await page.isVisible('#unlock-form'), true);
   });
@@ -374,7 +355,7 @@ describe('Chromium: the encrypted vault', { skip: !fs.existsSync(CHROMIUM) && `C
       // This save stops at the pause and never answers.
       page.evaluate((a) => chrome.runtime.sendMessage({ type: 'accounts.add', account: a }), rfcAccount('SHA256')).catch(() => {});
       await until(async () => generations(await localStorage()).length, (n) => n === 2, { what: 'the new generation written' });
-      await stopWorker();
+      await stopWorker({ ctx, extensionId, page });
       await page.evaluate(() => chrome.storage.local.remove('test.savePause'));
       await openPopup();
       const tiles = await until(readTiles, (t) => t.length > 0, { what: 'tiles after the restart' });
@@ -394,7 +375,7 @@ describe('Chromium: the encrypted vault', { skip: !fs.existsSync(CHROMIUM) && `C
     await until(localStorage, (all) => all['vault.current'] && Number(Buffer.from(all['vault.current'], 'base64').readBigUInt64BE()) === newest(all), {
       what: 'the pointer switched to the protected generation',
     });
-    await stopWorker();
+    await stopWorker({ ctx, extensionId, page });
     await page.evaluate(() => chrome.storage.local.remove('test.savePause'));
     await openPopup();
     assert.equal(await page.isVisible('#unlock-form'), true, 'the session key was never stored: locked');
