@@ -147,6 +147,9 @@ async function testPause(point) {
  */
 async function save(handle) {
   const sealed = toBase64(handle.sealed());
+  // Nothing changed since this handle was opened or last saved (a look at recently deleted with
+  // nothing to purge, an import of duplicates only): no new generation, no sync round.
+  if (cache?.handle === handle && cache.stored === sealed) return;
   const all = await api.storage.local.get(null);
   const pointer = typeof all[POINTER_KEY] === 'string' ? fromBase64(all[POINTER_KEY]) : undefined;
   const plan = planSave(Object.keys(all), pointer);

@@ -201,9 +201,13 @@ describe('Chromium: the popup (issue 7)', { skip: !fs.existsSync(CHROMIUM) && `C
     const id = await addAccount({ issuer: 'Old', secret: RFC4226.secret });
     assert.equal((await send({ type: 'accounts.delete', id })).ok, true);
     await pinClock(PINNED_MS + 30 * 86_400_000 - 1000);
+    const stored = () => page.evaluate(() => chrome.storage.local.get('vault.current'));
+    const pointer = await stored();
     assert.deepEqual((await send({ type: 'accounts.listDeleted' })).deleted.map((d) => d.issuer), ['Old']);
+    assert.deepEqual(await stored(), pointer, 'a look with nothing to purge stores no new vault');
     await pinClock(PINNED_MS + 30 * 86_400_000);
     assert.deepEqual((await send({ type: 'accounts.listDeleted' })).deleted, []);
+    assert.notDeepEqual(await stored(), pointer, 'the purge is stored');
     assert.deepEqual(await send({ type: 'accounts.restore', id }), { ok: false, error: { code: 'account_not_found' } });
   });
 
