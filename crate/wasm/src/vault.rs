@@ -18,7 +18,10 @@ use tessera_core::vault::{
 use tessera_core::{uri, Account, Algorithm};
 use wasm_bindgen::prelude::*;
 
-use super::{account_from_js, js_error, ms_to_secs, to_js, with_rng, CodeJs, Coded};
+use super::{
+    account_from_js, exact_in_js, js_error, ms_to_secs, to_js, to_js_via_json, with_rng, BindError,
+    CodeJs, Coded,
+};
 
 impl Coded for VaultError {
     fn code(&self) -> &'static str {
@@ -121,6 +124,14 @@ struct ListedJs {
     previous_code: Option<String>,
     #[serde(flatten)]
     code: CodeJs,
+}
+
+/// One entry of `list`: an account, or why its code could not be computed.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Listed {
+    Account(Box<ListedJs>),
+    Error(ListErrorJs),
 }
 
 /// A recently deleted account, for the "recently deleted" view: labels only.
@@ -484,7 +495,7 @@ impl VaultHandle {
         let secs = ms_to_secs(unix_ms).map_err(|e| err(&e))?;
         let developer = offset_steps.is_some();
         let offset = i64::from(offset_steps.unwrap_or(0));
-        let out = js_sys::Array::new();
+        let mut out = Vec::new();
         for (id, a, sites) in self.vault.accounts() {
             let shown = a.code_at_offset(secs, offset).and_then(|code| {
                 // The bounds of the real step: equal to the shown code's without time travel.
@@ -496,7 +507,13 @@ impl VaultHandle {
                 Ok((code, real))
             });
             let item = match shown {
-                Ok((code, real)) => to_js(&ListedJs {
+                // An HOTP counter past 2^53 (imported) has no exact JavaScript number: that tile
+                // says so rather than the whole list failing.
+                Ok((code, _)) if !exact_in_js(code.counter) => Listed::Error(ListErrorJs {
+                    id: id.to_hex(),
+                    error: BindError::Unrepresentable.code(),
+                }),
+                Ok((code, real)) => Listed::Account(Box::new(ListedJs {
                     id: id.to_hex(),
                     otp_type: a.otp_type.name(),
                     issuer: a.issuer.clone(),
@@ -521,15 +538,15 @@ impl VaultHandle {
                             ..CodeJs::from(code)
                         }
                     },
-                }),
-                Err(e) => to_js(&ListErrorJs {
+                })),
+                Err(e) => Listed::Error(ListErrorJs {
                     id: id.to_hex(),
                     error: e.code(),
                 }),
-            }?;
-            out.push(&item);
+            };
+            out.push(item);
         }
-        Ok(out.into())
+        to_js_via_json(&out)
     }
 
     /// Adds an account object (`{type, issuer, account, secret, …}`) unless the vault holds the same

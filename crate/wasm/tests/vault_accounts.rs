@@ -279,3 +279,39 @@ fn developer_list_time_travels_by_steps_with_neighbours() {
     // Stored counters are not moved by looking ahead.
     assert_eq!(text(&at(0)[1], "code").as_deref(), Some(RFC4226[5]));
 }
+
+#[wasm_bindgen_test]
+fn a_counter_past_2_53_fails_its_own_tile_not_the_list() {
+    // 2^53 − 1 is the largest counter a JavaScript number holds exactly; one step further the
+    // account's entry says so, and the other accounts are still listed with their codes.
+    let mut h = VaultHandle::create(&DEVICE).expect("create");
+    let hotp = account("hotp", "H", SEED, 6);
+    Reflect::set(&hotp, &"counter".into(), &9_007_199_254_740_991.0.into()).expect("write");
+    let id = h.add(hotp, 1_000.0, JsValue::UNDEFINED).expect("add");
+    h.add(account("totp", "T", SEED, 8), 1_000.0, JsValue::UNDEFINED)
+        .expect("add");
+    let listed = list(&h, 1_111_111_109_000.0);
+    assert_eq!(
+        get(&listed[0], "counter").as_f64(),
+        Some(9_007_199_254_740_991.0)
+    );
+    let _ = h.hotp_next(&id, 2_000.0);
+    let listed = list(&h, 1_111_111_109_000.0);
+    assert_eq!(listed.len(), 2);
+    assert_eq!(
+        get(&listed[0], "id").as_string().as_deref(),
+        Some(id.as_str())
+    );
+    assert_eq!(
+        get(&listed[0], "error").as_string().as_deref(),
+        Some("value_unrepresentable")
+    );
+    assert!(
+        get(&listed[0], "code").is_undefined(),
+        "no code in an error entry"
+    );
+    assert_eq!(
+        get(&listed[1], "code").as_string().as_deref(),
+        Some("07081804")
+    );
+}
