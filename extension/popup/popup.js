@@ -8,7 +8,9 @@
 // the earliest step boundary; between answers a one-second tick writes the countdown texts that
 // changed (and the "next code" in a step's last five seconds). Each progress bar is one CSS
 // animation started in step with the clock, so it costs no script at all. The first paint of codes
-// is marked `tessera:codes-painted` for the benchmark.
+// is marked `tessera:codes-painted` for the benchmark, with marks on the way (`tessera:list-asked`,
+// `tessera:list-answered` in popup-boot.js; `tessera:popup-module`, `tessera:render-start`,
+// `tessera:render-end` here) that it reports as where the time goes.
 //
 // The popup gets labels and codes, never secrets, except the details view after the password (or a
 // confirmation without one). The form's preview code is computed here with the popup's own copy of
@@ -18,11 +20,12 @@ import { loadClock, now, watchClock } from '../lib/clock.js';
 import { groupCode, secondsLeft } from '../lib/format.js';
 import { applyI18n, errorText, t } from '../lib/i18n.js';
 import { MSG, request } from '../lib/messaging.js';
-import { loadSettings, saveSetting, watchSettings } from '../lib/settings.js';
+import { saveSetting, watchSettings } from '../lib/settings.js';
 import { targetTabId } from '../lib/tab.js';
 import { applyTheme } from '../lib/theme.js';
-import { firstList } from './popup-boot.js';
+import { LAST_USED_KEY, firstClock, firstList, firstPrefs } from './popup-boot.js';
 
+performance.mark('tessera:popup-module');
 const $ = (id) => document.getElementById(id);
 const list = $('accounts');
 const form = $('add-form');
@@ -30,7 +33,6 @@ const actions = $('tile-actions');
 const editForm = $('edit-form');
 const tiles = new Map(); // id -> { li, button, badge, issuer, account, code, next, countdown, bar, menu, hotp, data }
 
-const LAST_USED_KEY = 'accounts.lastUsed';
 const CLEAR_CLIPBOARD_MS = 30_000;
 const WARNING_SECONDS = 5;
 
@@ -278,6 +280,7 @@ function barDelay(period, nowMs) {
 }
 
 function render() {
+  if (!painted) performance.mark('tessera:render-start');
   const nowMs = now();
   if (!list.style.getPropertyValue('--delay')) list.style.setProperty('--delay', barDelay(30, nowMs));
   const seen = new Set();
@@ -308,6 +311,7 @@ function render() {
   $('toolbar').hidden = accounts.length === 0;
   if (!painted && accounts.length > 0) {
     painted = true;
+    performance.mark('tessera:render-end');
     // After the frame that shows the codes has been painted.
     requestAnimationFrame(() => setTimeout(() => performance.mark('tessera:codes-painted'), 0));
   }
@@ -1287,20 +1291,15 @@ watchClock(() => {
   if (!form.hidden) updatePreview();
 });
 
-// The codes were asked for by popup-boot.js before this module loaded; the clock and the
-// preferences that order them are read meanwhile (all at once, not one after another).
-const firstClock = loadClock();
-firstClock.catch(() => {}); // handled by refresh
-Promise.all([
-  loadSettings().then((s) => {
+// The codes, the clock and the preferences that order and mask them were asked for by
+// popup-boot.js before this module loaded.
+firstPrefs
+  .then(([s, stored]) => {
     settings = s;
     applySettings();
-  }),
-  api.storage.local.get(LAST_USED_KEY).then((stored) => {
     const value = stored[LAST_USED_KEY];
     lastUsed = value !== null && typeof value === 'object' ? value : {};
-  }),
-])
+  })
   .catch(() => {})
   .then(() => refresh(settings.developerMode ? undefined : firstList, firstClock));
 tick();
