@@ -513,9 +513,12 @@ async function list(offsetSteps) {
   if (offsetSteps !== undefined && !(Number.isInteger(offsetSteps) && Math.abs(offsetSteps) <= MAX_TIME_TRAVEL_STEPS)) {
     throw new CodedError('time_travel_invalid');
   }
-  await loadClock();
+  // The clock (a storage read in test builds) is read while the vault is opened, not before.
+  const clock = loadClock();
+  clock.catch(() => {}); // awaited below
   return serialized(async () => {
     const handle = await openVault();
+    await clock;
     const t = now();
     return { ok: true, now: t, protected: handle.isProtected(), accounts: handle.list(t, offsetSteps) };
   });

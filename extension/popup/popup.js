@@ -114,11 +114,11 @@ function template() {
 
 function makeTile(id) {
   const li = template().cloneNode(true);
-  li.dataset.id = id;
+  li.setAttribute('data-id', id); // faster than the dataset setter, 500 times
   // Sibling pointers rather than HTMLCollection lookups: this runs 500 times before the first paint.
   const button = li.firstElementChild;
   const menu = button.nextElementSibling;
-  button.dataset.id = id;
+  button.setAttribute('data-id', id);
   const tile = { li, button, menu, hotp: null, data: null };
   let part = button.firstElementChild;
   for (const name of PARTS) {
@@ -171,8 +171,9 @@ function hotpButton(tile) {
 function fillTile(tile, a, nowMs) {
   const before = tile.data;
   tile.data = a;
-  tile.li.classList.toggle('pinned', Boolean(a.pinned));
-  tile.button.classList.toggle('error', Boolean(a.error));
+  // Only what changed is written (a new tile: what differs from the template).
+  if (Boolean(before?.pinned) !== Boolean(a.pinned)) tile.li.classList.toggle('pinned', Boolean(a.pinned));
+  if (Boolean(before?.error) !== Boolean(a.error)) tile.button.classList.toggle('error', Boolean(a.error));
   if (a.error) {
     setText(tile.issuer, '?');
     setText(tile.account, '');
@@ -193,7 +194,7 @@ function fillTile(tile, a, nowMs) {
   // (visibility: hidden) is left out of it, so "hide codes" also keeps it from being spoken.
   setText(tile.code, groupCode(a.code));
   const isHotp = a.validUntil == null;
-  tile.bar.hidden = isHotp;
+  if (tile.bar.hidden !== isHotp) tile.bar.hidden = isHotp;
   if (isHotp) {
     const next = hotpButton(tile);
     next.setAttribute('aria-label', t('nextCodeFor', [label]));
@@ -293,7 +294,8 @@ function render() {
       tiles.set(a.id, tile);
     }
     fillTile(tile, a, nowMs);
-    tile.li.draggable = settings.sort === 'manual';
+    const draggable = settings.sort === 'manual';
+    if (tile.li.draggable !== draggable) tile.li.draggable = draggable;
     // Move a node only when the order changed: moving the focused tile would drop its focus.
     if (place === tile.li) place = place.nextElementSibling;
     else list.insertBefore(tile.li, place);
