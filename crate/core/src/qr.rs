@@ -6,11 +6,20 @@
 //!
 //! # Strategy
 //!
-//! Codes are located and read by [`rqrr`] (a port of quirc). On its own it reads about half of the
-//! public test images (`shared/corpora/qr/BASELINE.md`): it thresholds with one moving average per
-//! row, so it misses light-on-dark codes, low contrast, blur, 2 px modules and large HiDPI
-//! captures. This module feeds it a bounded series of prepared images, cheapest first, and stops
-//! after the first pass that reads a code and leaves no located grid unread:
+//! First a fast pass of our own ([`detect`], after ZXing's detector): the image is binarized once
+//! with a local (block) threshold, rows are scanned for the 1:1:3:1:1 runs of finder patterns,
+//! confirmed candidates are grouped into triples, and each triple's module grid is sampled through
+//! the perspective its finder and alignment patterns give and read by rqrr's decoder (format,
+//! error correction, payload). Light modules on a dark page are tried on the same bits read
+//! inverted. On the corpora this reads about 85 % of the images that have a code in a
+//! millisecond or so. When it reads nothing, or leaves a confirmed finder pattern unexplained
+//! (a code it located but could not read), the slower rqrr passes below run as well.
+//!
+//! Codes are then located and read by [`rqrr`] (a port of quirc). On its own it reads about half
+//! of the public test images (`shared/corpora/qr/BASELINE.md`): it thresholds with one moving
+//! average per row, so it misses light-on-dark codes, low contrast, blur, 2 px modules and large
+//! HiDPI captures. This module feeds it a bounded series of prepared images, cheapest first, and
+//! stops after the first pass that reads a code and leaves no located grid unread:
 //!
 //! 1. the luma as given, with rqrr's own threshold, then with a local (block) threshold of our
 //!    own after stretching the contrast (robust to low contrast, blur and JPEG artefacts);
@@ -23,9 +32,13 @@
 //!    2 px, and photos whose edges rqrr follows better at twice the size: 19 more corpus images),
 //!    with rqrr's threshold in both polarities and the block threshold on dark modules.
 //!
+//! Texts that are not UTF-8 are read as Shift_JIS when they look like it (Kanji mode, [`sjis`]),
+//! else as ISO-8859-1.
+//!
 //! Every pass is linear in the pixels it sees and the number of passes is fixed, so the work for
-//! an image with no code (the worst case) is a bounded multiple of its size: about 20 passes over
-//! an image of its size (4 at full size, about 3.2 in the pyramid, 12 for the enlargement).
+//! an image with no code (the worst case) is a bounded multiple of its size: the fast pass (about
+//! one binarization plus a scan of every third row, twice) and about 20 rqrr passes over an image
+//! of its size (4 at full size, about 3.2 in the pyramid, 12 for the enlargement).
 //!
 //! # Never panicking
 //!
@@ -39,6 +52,9 @@
 //! runs under `catch_unwind`; a panic there loses that candidate, not the process.
 
 use std::fmt;
+
+mod detect;
+mod sjis;
 
 /// The largest image accepted, in pixels (50 Mpx: an 8K screen is 33 Mpx). Bigger images are
 /// refused with [`QrError::TooLarge`] before any work is done: a hostile file must not make the
@@ -201,8 +217,49 @@ enum Threshold {
     Block,
 }
 
+/// Texts read by the fast first pass alone ([`detect`]), and whether it located a code it could
+/// not read. For the benchmark's breakdown and tests; [`decode_luma`] is the decoder.
+#[doc(hidden)]
+pub fn decode_luma_fast(
+    luma: &[u8],
+    width: usize,
+    height: usize,
+) -> Result<(Vec<String>, bool), QrError> {
+    let pixels = check_size(width, height)?;
+    if luma.len() != pixels {
+        return Err(QrError::SizeMismatch {
+            expected: pixels,
+            actual: luma.len(),
+        });
+    }
+    let outcome = fast_pass(&Gray {
+        w: width,
+        h: height,
+        px: luma.to_vec(),
+    });
+    Ok((outcome.texts, outcome.unread))
+}
+
+/// Pass 0: the line-scanning detector on the block threshold, both polarities.
+fn fast_pass(img: &Gray) -> detect::Outcome {
+    let dark = block_threshold(&stretch_contrast(img));
+    match detect::Bits::new(img.w, img.h, dark) {
+        Some(mut bits) => detect::scan(&mut bits),
+        None => detect::Outcome::default(),
+    }
+}
+
 fn search(img: &Gray) -> Vec<String> {
     let mut found = Found::default();
+    // Pass 0: our own detector, which reads most codes at a fraction of rqrr's cost. Only when it
+    // reads nothing, or locates a code it cannot read, do the rqrr passes run.
+    let fast = fast_pass(img);
+    for text in fast.texts {
+        found.add(text);
+    }
+    if !found.texts.is_empty() && !fast.unread {
+        return found.texts;
+    }
     // Passes 1 and 2, at the size given.
     if run_all(img, &mut found) {
         return found.texts;
@@ -308,11 +365,14 @@ fn read_grids<G: rqrr::BitGrid>(grids: Vec<rqrr::Grid<G>>) -> (Vec<String>, usiz
     (texts, unread)
 }
 
-/// UTF-8 if the bytes are valid UTF-8 (what every authenticator writes), else ISO-8859-1, the
-/// QR standard's default for byte mode.
+/// UTF-8 if the bytes are valid UTF-8 (what every authenticator writes), else Shift_JIS if they
+/// read as Shift_JIS with at least one double-byte character (Kanji mode, Japanese codes; see
+/// [`sjis`]), else ISO-8859-1, the QR standard's default for byte mode.
 fn bytes_to_text(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes)
-        .unwrap_or_else(|e| e.into_bytes().into_iter().map(char::from).collect())
+    String::from_utf8(bytes).unwrap_or_else(|e| {
+        let bytes = e.into_bytes();
+        sjis::decode(&bytes).unwrap_or_else(|| bytes.into_iter().map(char::from).collect())
+    })
 }
 
 fn invert(img: &Gray) -> Gray {

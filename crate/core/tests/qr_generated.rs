@@ -4,7 +4,7 @@
 //! payloads. Images with no code must give nothing.
 
 use qrcode::{EcLevel, QrCode};
-use tessera_core::qr::{decode_luma, decode_rgba};
+use tessera_core::qr::{decode_luma, decode_luma_fast, decode_rgba};
 
 /// A grey image; `px.len() == w * h`.
 #[derive(Clone)]
@@ -82,6 +82,85 @@ impl Img {
             }
         }
         Img { px, ..*self }
+    }
+
+    /// What the fast first pass alone reads, and whether it saw a code it could not read.
+    fn decode_fast(&self) -> (Vec<String>, bool) {
+        decode_luma_fast(&self.px, self.w, self.h).expect("valid image")
+    }
+
+    /// Resampled through `src_of(x, y)`, which gives the source position of each output pixel's
+    /// centre (bilinear; outside the source is `fill`).
+    fn warp(&self, w: usize, h: usize, fill: u8, src_of: impl Fn(f64, f64) -> (f64, f64)) -> Img {
+        let mut px = Vec::with_capacity(w * h);
+        for y in 0..h {
+            for x in 0..w {
+                let (sx, sy) = src_of(x as f64 + 0.5, y as f64 + 0.5);
+                let (sx, sy) = (sx - 0.5, sy - 0.5);
+                let p = |xx: f64, yy: f64| {
+                    if xx < 0.0 || yy < 0.0 || xx >= self.w as f64 || yy >= self.h as f64 {
+                        f64::from(fill)
+                    } else {
+                        f64::from(self.px[yy as usize * self.w + xx as usize])
+                    }
+                };
+                let (x0, y0) = (sx.floor(), sy.floor());
+                let (fx, fy) = (sx - x0, sy - y0);
+                let v = (1.0 - fy) * ((1.0 - fx) * p(x0, y0) + fx * p(x0 + 1.0, y0))
+                    + fy * ((1.0 - fx) * p(x0, y0 + 1.0) + fx * p(x0 + 1.0, y0 + 1.0));
+                px.push(v.round() as u8);
+            }
+        }
+        Img { w, h, px }
+    }
+
+    /// Rotated by `degrees` about its centre onto a canvas large enough to hold every corner.
+    fn rotate(&self, degrees: f64, fill: u8) -> Img {
+        let (sin, cos) = degrees.to_radians().sin_cos();
+        let side = ((self.w.pow(2) + self.h.pow(2)) as f64).sqrt().ceil() as usize + 2;
+        let (cx, cy) = (self.w as f64 / 2.0, self.h as f64 / 2.0);
+        let c = side as f64 / 2.0;
+        self.warp(side, side, fill, |x, y| {
+            let (dx, dy) = (x - c, y - c);
+            (cx + cos * dx + sin * dy, cy - sin * dx + cos * dy)
+        })
+    }
+
+    /// Seen at an angle: the image's corners (top-left, top-right, bottom-right, bottom-left) moved
+    /// to `to` by a projective map (a plane photographed off-axis), on a white canvas of `w` x `h`.
+    fn perspective(&self, to: [(f64, f64); 4], w: usize, h: usize) -> Img {
+        let (sw, sh) = (self.w as f64, self.h as f64);
+        let from = [(0.0, 0.0), (sw, 0.0), (sw, sh), (0.0, sh)];
+        // The map from output to source: x' = (a x + b y + c) / (g x + h y + 1), likewise y',
+        // from the four correspondences (8 equations), solved by Gaussian elimination.
+        let mut m = [[0.0f64; 9]; 8];
+        for (k, (&(x, y), &(u, v))) in to.iter().zip(&from).enumerate() {
+            m[2 * k] = [x, y, 1.0, 0.0, 0.0, 0.0, -u * x, -u * y, u];
+            m[2 * k + 1] = [0.0, 0.0, 0.0, x, y, 1.0, -v * x, -v * y, v];
+        }
+        for col in 0..8 {
+            let pivot = (col..8)
+                .max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs()))
+                .expect("rows");
+            m.swap(col, pivot);
+            let pivot_row = m[col];
+            for (r, row) in m.iter_mut().enumerate() {
+                if r != col {
+                    let f = row[col] / pivot_row[col];
+                    for (v, p) in row.iter_mut().zip(pivot_row).skip(col) {
+                        *v -= f * p;
+                    }
+                }
+            }
+        }
+        let p: Vec<f64> = (0..8).map(|r| m[r][8] / m[r][r]).collect();
+        self.warp(w, h, 255, |x, y| {
+            let d = p[6] * x + p[7] * y + 1.0;
+            (
+                (p[0] * x + p[1] * y + p[2]) / d,
+                (p[3] * x + p[4] * y + p[5]) / d,
+            )
+        })
     }
 
     /// Through a JPEG encoder and decoder at this quality (real block and ringing artefacts).
@@ -411,4 +490,123 @@ fn damaged_code_gives_nothing_rather_than_garbage() {
         }
     }
     assert_eq!(code.decode(), Vec::<String>::new());
+}
+
+/// The fast first pass (`qr::detect`, ZXing-style line scanning) reads the codes the common cases
+/// show on its own; each test here checks it alone, and then the whole decoder.
+fn assert_fast_reads(img: &Img, text: &str, what: &str) {
+    let (texts, unread) = img.decode_fast();
+    assert_eq!(texts, vec![text.to_owned()], "fast pass: {what}");
+    assert!(!unread, "fast pass left something unread: {what}");
+    assert_reads(img, text, what);
+}
+
+#[test]
+fn fast_pass_reads_plain_codes_across_versions_and_sizes() {
+    // Versions 1 (no alignment pattern), 3 and 10 (alignment patterns, version information),
+    // 2 to 6 px modules, both polarities.
+    let texts = ["https://example.com/a", OTPAUTH, &migration_uri(3)];
+    for text in texts {
+        for module in [2, 3, 6] {
+            let img = on_page(&qr(text, EcLevel::M, module), 30);
+            assert_fast_reads(&img, text, &format!("{} chars, {module} px", text.len()));
+            assert_fast_reads(
+                &img.map(|v| 255 - v),
+                text,
+                &format!("inverted, {} chars, {module} px", text.len()),
+            );
+        }
+    }
+}
+
+#[test]
+fn rotated_codes() {
+    let img = on_page(&qr(OTPAUTH, EcLevel::M, 4), 20);
+    for degrees in [90.0, 180.0, 270.0, 10.0, 30.0, 45.0, -20.0] {
+        let turned = img.rotate(degrees, 235);
+        assert_fast_reads(&turned, OTPAUTH, &format!("rotated {degrees} degrees"));
+    }
+}
+
+#[test]
+fn codes_seen_at_an_angle() {
+    for text in ["https://example.com/a", OTPAUTH, &migration_uri(2)] {
+        let img = on_page(&qr(text, EcLevel::M, 5), 30);
+        let (w, h) = (img.w as f64, img.h as f64);
+        // Top edge shortened to 90 %, 80 % and 70 % of the bottom (tilted back), then a side
+        // shortened with a turn of the corners (tilted sideways and rotated).
+        for k in [0.05, 0.1, 0.15] {
+            let tilted = [(k * w, 0.0), ((1.0 - k) * w, 0.0), (w, h), (0.0, h)];
+            let turned = [
+                (2.0 * k * w, k * h),
+                (w, 0.0),
+                (w - k * w, h),
+                (0.0, (1.0 - 2.0 * k) * h),
+            ];
+            for (name, to) in [("tilted back", tilted), ("turned", turned)] {
+                let seen = img.perspective(to, img.w, img.h);
+                let what = format!("{} chars, {name} {k}", text.len());
+                if k < 0.15 {
+                    assert_fast_reads(&seen, text, &what);
+                } else {
+                    // Steeper: the fast pass may need the slower passes' help.
+                    assert_reads(&seen, text, &what);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn fast_pass_reads_several_codes() {
+    let texts = [
+        "https://example.com/one",
+        OTPAUTH,
+        "https://example.com/three",
+    ];
+    let mut page = Img::blank(1300, 900, 245);
+    page.paste(&qr(texts[0], EcLevel::M, 3), 40, 40);
+    page.paste(&qr(texts[1], EcLevel::M, 4), 500, 60);
+    page.paste(&qr(texts[2], EcLevel::M, 5), 200, 480);
+    let (mut got, unread) = page.decode_fast();
+    got.sort();
+    let mut want: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
+    want.sort();
+    assert_eq!(got, want);
+    assert!(!unread);
+}
+
+#[test]
+fn finder_like_shapes_without_a_code_give_nothing() {
+    // Three finder patterns at the corners of a would-be code, with noise between them: the fast
+    // pass finds a triple it cannot read, and nothing is reported.
+    let code = qr(OTPAUTH, EcLevel::M, 4);
+    let mut fake = code.clone();
+    let (n, m) = ((code.w / 4) - 8, 4);
+    let mut state = 0x2545_f491_u32;
+    for my in 0..n {
+        for mx in 0..n {
+            let finder = (mx < 8 || mx >= n - 8) && my < 8 || mx < 8 && my >= n - 8;
+            if finder {
+                continue;
+            }
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            let v = if state & 1 == 0 { 0 } else { 255 };
+            for y in (my + 4) * m..(my + 5) * m {
+                for x in (mx + 4) * m..(mx + 5) * m {
+                    fake.px[y * fake.w + x] = v;
+                }
+            }
+        }
+    }
+    let page = on_page(&fake, 30);
+    let (texts, unread) = page.decode_fast();
+    assert!(texts.is_empty());
+    assert!(
+        unread,
+        "a located but unreadable code sends the image to the slower passes"
+    );
+    assert_eq!(page.decode(), Vec::<String>::new());
 }
