@@ -118,6 +118,11 @@ if wants sync; then
 fi
 # A sync section measured elsewhere (no target/bench/sync.md here) is kept as it is.
 [ -f target/bench/sync.md ] || awk '/^## /{p=/^## Sync/} p' bench/RESULTS.md > target/bench/sync.md 2>/dev/null || true
+# Code and CLI sections measured by an earlier run (no JSON for them in target/bench here, e.g.
+# `scripts/bench.sh qr` alone) are kept as they are.
+[ -f target/bench/codes-native.json ] && [ -f target/bench/codes-wasm.json ] ||
+  awk '/^## /{p=/^## Codes per second/} p' bench/RESULTS.md > target/bench/codes-kept.md 2>/dev/null || true
+[ -f target/bench/cli.json ] || awk '/^## /{p=/^## CLI start-up/} p' bench/RESULTS.md > target/bench/cli-kept.md 2>/dev/null || true
 # A popup section measured elsewhere (no target/bench/popup.md here) is kept as it is.
 [ -f target/bench/popup.md ] || awk '/^## /{p=/^## Popup/} p' bench/RESULTS.md > target/bench/popup.md 2>/dev/null || true
 
@@ -173,6 +178,9 @@ sides compute the same codes (checked by checksum in the same run). Ratio = Tess
 
 Shipped module \`extension/pkg/tessera_wasm_bg.wasm\` (after wasm-bindgen): $raw bytes raw, $gz bytes gzipped (\`gzip -9\`).
 MD
+  elif [ -s target/bench/codes-kept.md ]; then
+    echo
+    awk 'NF { while (blank-- > 0) print ""; blank = 0; print; next } { blank++ }' target/bench/codes-kept.md
   fi
   if [ -f target/bench/cli.json ]; then
     node -e '
@@ -183,6 +191,9 @@ MD
       for (const x of r) console.log(`| \`${x.command}\` | ${ms(x.mean)} | ${ms(x.median)} | ${ms(x.min)} |`);
       console.log(`\nRatio tessera / oathtool (mean): ${(r[0].mean / r[1].mean).toFixed(2)} (below 1 is faster). Both print 94287082, RFC 6238 Appendix B at T = 59.`);
     ' "$ROOT/target/bench/cli.json"
+  elif [ -s target/bench/cli-kept.md ]; then
+    echo
+    awk 'NF { while (blank-- > 0) print ""; blank = 0; print; next } { blank++ }' target/bench/cli-kept.md
   fi
   if [ -s target/bench/qr.md ]; then
     echo

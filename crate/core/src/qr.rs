@@ -27,10 +27,14 @@
 //!    corpora reads far fewer codes than the block threshold, hence after it;
 //! 3. a pyramid of box-filtered reductions by 2/3 per level (HiDPI and large screenshots, where a
 //!    module spans many pixels and resampling blur breaks rqrr's edge following), each level tried
-//!    with both thresholds in both polarities;
+//!    with the fast pass, then both thresholds in both polarities;
 //! 4. for images of at most [`UPSCALE_MAX_PIXELS`], a 2x bilinear enlargement (modules of 1 to
 //!    2 px, and photos whose edges rqrr follows better at twice the size: 19 more corpus images),
-//!    with rqrr's threshold in both polarities and the block threshold on dark modules.
+//!    with the fast pass, then rqrr's threshold in both polarities and the block threshold on dark
+//!    modules.
+//!
+//! (The fast pass on the reductions and the enlargement reads 10 more corpus images than rqrr
+//! does there, and costs little beside rqrr's passes.)
 //!
 //! Texts that are not UTF-8 are read as Shift_JIS when they look like it (Kanji mode, [`sjis`]),
 //! else as ISO-8859-1.
@@ -142,21 +146,39 @@ pub fn decode_rgba(rgba: &[u8], width: usize, height: usize) -> Result<Vec<Strin
             actual: rgba.len(),
         });
     }
-    let luma = rgba
-        .chunks_exact(4)
-        .map(|p| {
-            // ITU-R BT.601 weights, as in BASELINE.md, composited over white.
-            let y = (299 * u32::from(p[0]) + 587 * u32::from(p[1]) + 114 * u32::from(p[2]) + 500)
-                / 1000;
-            let a = u32::from(p[3]);
-            ((y * a + 255 * (255 - a) + 127) / 255) as u8
-        })
-        .collect();
+    let luma = rgba.chunks_exact(4).map(rgba_to_luma).collect();
     Ok(search(&Gray {
         w: width,
         h: height,
         px: luma,
     }))
+}
+
+/// One RGBA pixel's grey level: ITU-R BT.601 weights, as in BASELINE.md, composited over white,
+/// i.e. `y = (299 r + 587 g + 114 b + 500) / 1000`, then `(y a + 255 (255 - a) + 127) / 255`.
+/// The divisions are done as exact multiply-and-shift (checked for every input by
+/// `luma_divisions_are_exact`): they ran for every pixel, and division is slow in wasm.
+#[inline]
+fn rgba_to_luma(p: &[u8]) -> u8 {
+    let [r, g, b, a] = [0, 1, 2, 3].map(|i| u32::from(p.get(i).copied().unwrap_or(255)));
+    let y = div1000(299 * r + 587 * g + 114 * b + 500);
+    if a == 255 {
+        // (255 y + 127) / 255 = y.
+        return y as u8;
+    }
+    div255(y * a + 255 * (255 - a) + 127) as u8
+}
+
+/// `x / 1000` for `x <= 255_500`.
+#[inline]
+fn div1000(x: u32) -> u32 {
+    ((u64::from(x) * 4_294_968) >> 32) as u32
+}
+
+/// `x / 255` for `x <= 65_152`.
+#[inline]
+fn div255(x: u32) -> u32 {
+    (x + 1 + (x >> 8)) >> 8
 }
 
 /// Every QR code's text in an 8-bit luma image (1 byte per pixel, 0 black, 255 white, rows top
@@ -273,7 +295,7 @@ fn search(img: &Gray) -> Vec<String> {
             break;
         }
         level = resize_area(&level, w, h);
-        if run_all(&level, &mut found) {
+        if run_fast(&level, &mut found) || run_all(&level, &mut found) {
             return found.texts;
         }
     }
@@ -281,6 +303,9 @@ fn search(img: &Gray) -> Vec<String> {
     // Pass 4: small modules.
     if img.w * img.h <= UPSCALE_MAX_PIXELS {
         let big = upscale2(img);
+        if run_fast(&big, &mut found) {
+            return found.texts;
+        }
         // Not the block threshold on the inverse: it never added a code here on the corpora, and
         // each pass at this size costs four times the image.
         let _ = run_pass(&big, Threshold::Rqrr, &mut found)
@@ -288,6 +313,16 @@ fn search(img: &Gray) -> Vec<String> {
             || run_pass(&invert(&big), Threshold::Rqrr, &mut found);
     }
     found.texts
+}
+
+/// The fast pass on a resampled image; true when done (see [`run_pass`]).
+fn run_fast(img: &Gray, found: &mut Found) -> bool {
+    let fast = fast_pass(img);
+    let any = !fast.texts.is_empty();
+    for text in fast.texts {
+        found.add(text);
+    }
+    any && !fast.unread
 }
 
 /// Both thresholds in both polarities; true when done (see [`run_pass`]).
@@ -453,8 +488,8 @@ fn block_threshold(img: &Gray) -> Vec<bool> {
         for bx in 0..bw {
             let x0 = (bx * BLOCK).min(w - BLOCK);
             let (mut sum, mut lo, mut hi) = (0u32, 255u8, 0u8);
-            for y in y0..y0 + BLOCK {
-                for &v in &img.px[y * w + x0..y * w + x0 + BLOCK] {
+            for row in img.px[y0 * w..].chunks(w).take(BLOCK) {
+                for &v in row.iter().skip(x0).take(BLOCK) {
                     sum += u32::from(v);
                     lo = lo.min(v);
                     hi = hi.max(v);
@@ -492,9 +527,11 @@ fn block_threshold(img: &Gray) -> Vec<bool> {
                     .sum::<u32>();
             }
             let threshold = sum / 25;
-            for y in y0..y0 + BLOCK {
-                for x in x0..x0 + BLOCK {
-                    dark[y * w + x] = u32::from(img.px[y * w + x]) <= threshold;
+            let rows = dark[y0 * w..].chunks_mut(w).zip(img.px[y0 * w..].chunks(w));
+            for (out, row) in rows.take(BLOCK) {
+                let out = out.iter_mut().skip(x0).take(BLOCK);
+                for (d, &v) in out.zip(row.iter().skip(x0)) {
+                    *d = u32::from(v) <= threshold;
                 }
             }
         }
@@ -636,6 +673,26 @@ mod tests {
         assert_eq!(decode_luma(&[255], 1, 1), Ok(vec![]));
         assert_eq!(decode_luma(&[0; 64 * 64], 64, 64), Ok(vec![]));
         assert_eq!(decode_rgba(&[0; 4 * 50 * 30], 50, 30), Ok(vec![]));
+    }
+
+    #[test]
+    fn luma_divisions_are_exact() {
+        for x in 0..=255_500u32 {
+            assert_eq!(div1000(x), x / 1000, "{x}");
+        }
+        for x in 0..=65_152u32 {
+            assert_eq!(div255(x), x / 255, "{x}");
+        }
+        // Opaque pixels skip the compositing; half-transparent ones do not.
+        for (p, want) in [
+            ([0, 0, 0, 255], 0),
+            ([255; 4], 255),
+            ([10, 200, 30, 255], 124),
+        ] {
+            assert_eq!(rgba_to_luma(&p), want);
+        }
+        assert_eq!(rgba_to_luma(&[0, 0, 0, 128]), 127);
+        assert_eq!(rgba_to_luma(&[0, 0, 0, 0]), 255);
     }
 
     #[test]
