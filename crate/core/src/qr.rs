@@ -11,7 +11,8 @@
 //! confirmed candidates are grouped into triples, and each triple's module grid is sampled through
 //! the perspective its finder and alignment patterns give and read by rqrr's decoder (format,
 //! error correction, payload). Light modules on a dark page are tried on the same bits read
-//! inverted. On the corpora this reads about 85 % of the images that have a code in a
+//! inverted; where the block threshold reads nothing, two other binarizations are tried
+//! ([`fast_pass`]). On the corpora this reads about 85 % of the images that have a code in a
 //! millisecond or so. When it reads nothing, or leaves a confirmed finder pattern unexplained
 //! (a code it located but could not read), the slower rqrr passes below run as well.
 //!
@@ -262,12 +263,31 @@ pub fn decode_luma_fast(
     Ok((outcome.texts, outcome.unread))
 }
 
-/// Pass 0: the line-scanning detector on the block threshold, both polarities.
+/// Pass 0: the line-scanning detector, both polarities, on the block threshold after a contrast
+/// stretch; where that reads nothing, on Otsu's global threshold (uneven blocks across a code in a
+/// photo), then on the block threshold without the stretch. On the corpora the second and third
+/// binarizations read 4 more images than the rqrr passes do.
 fn fast_pass(img: &Gray) -> detect::Outcome {
-    let dark = block_threshold(&stretch_contrast(img));
-    match detect::Bits::new(img.w, img.h, dark) {
+    let scan = |dark: Vec<bool>| match detect::Bits::new(img.w, img.h, dark) {
         Some(mut bits) => detect::scan(&mut bits),
         None => detect::Outcome::default(),
+    };
+    let local = scan(block_threshold(&stretch_contrast(img)));
+    if !local.texts.is_empty() {
+        return local;
+    }
+    let t = otsu(img);
+    let global = scan(img.px.iter().map(|&v| v <= t).collect());
+    if !global.texts.is_empty() {
+        return detect::Outcome {
+            texts: global.texts,
+            unread: local.unread || global.unread,
+        };
+    }
+    let raw = scan(block_threshold(img));
+    detect::Outcome {
+        texts: raw.texts,
+        unread: local.unread || global.unread || raw.unread,
     }
 }
 
@@ -282,6 +302,7 @@ fn search(img: &Gray) -> Vec<String> {
     if !found.texts.is_empty() && !fast.unread {
         return found.texts;
     }
+
     // Passes 1 and 2, at the size given.
     if run_all(img, &mut found) {
         return found.texts;
@@ -313,6 +334,36 @@ fn search(img: &Gray) -> Vec<String> {
             || run_pass(&invert(&big), Threshold::Rqrr, &mut found);
     }
     found.texts
+}
+
+/// Otsu's global threshold: the grey level that best separates the histogram into two classes.
+fn otsu(img: &Gray) -> u8 {
+    let mut hist = [0u64; 256];
+    for &v in &img.px {
+        hist[usize::from(v)] += 1;
+    }
+    let total = img.px.len() as f64;
+    let sum: f64 = hist
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| i as f64 * c as f64)
+        .sum();
+    let (mut w0, mut sum0, mut best, mut best_t) = (0.0, 0.0, -1.0, 127u8);
+    for (t, &c) in hist.iter().enumerate() {
+        w0 += c as f64;
+        sum0 += t as f64 * c as f64;
+        let w1 = total - w0;
+        if w0 == 0.0 || w1 == 0.0 {
+            continue;
+        }
+        let (m0, m1) = (sum0 / w0, (sum - sum0) / w1);
+        let between = w0 * w1 * (m0 - m1) * (m0 - m1);
+        if between > best {
+            best = between;
+            best_t = t as u8;
+        }
+    }
+    best_t
 }
 
 /// The fast pass on a resampled image; true when done (see [`run_pass`]).

@@ -96,7 +96,7 @@ const MAX_TRIPLES: usize = 40;
 const MODULE_SIZE_RATIO: f64 = 1.7;
 /// Triangle shape checks (after ZXing's multi detector, looser for perspective): the two legs
 /// equal within this fraction of the shorter...
-const LEG_TOLERANCE: f64 = 0.4;
+const LEG_TOLERANCE: f64 = 0.6;
 /// ... and the hypotenuse within this fraction of what the legs imply for a right angle.
 const HYPOTENUSE_TOLERANCE: f64 = 0.25;
 /// Triples per polarity for which the fourth corner may be searched ([`JIGGLE_MODULES`]).
