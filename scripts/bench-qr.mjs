@@ -222,21 +222,21 @@ md += `
 - Traps (a thrown error or a wasm trap): ${keys.map((k) => `${decoders[k].label} ${order.reduce((a, s) => a + results[s][k].crashes, 0)}`).join(", ")}.
 - Median time <= 1.0x zxing-wasm: ${med.tessera <= med.zxing ? "met" : `**not met** (${(med.tessera / med.zxing).toFixed(1)}x)`}; <= 0.25x jsQR: ${med.tessera <= 0.25 * med.jsqr ? "met" : `**not met** (${(med.tessera / med.jsqr).toFixed(2)}x)`}.
 
-Where the time goes (measured natively on 2026-11-22 by timing every rqrr pass over the same 624
-images; the order of passes is the wasm module's): the decoder is rqrr (quirc's flood-fill design)
-run on up to 4 prepared images per scale (rqrr's threshold, then our block threshold, then both on
-the inverse) until one reads a code. The first pass (rqrr's threshold, full size) reads 352 of the
-images, the block threshold at full size 69 more, the inverse at full size only 3, and the pyramid
-and 2x enlargement 82; 117 give no text (46 of them the falsepositives set, where that is
-right). Share of decode time: full-size rqrr 37 %, full-size
-block 15 %, full-size inverse 4 %, pyramid and 2x 45 %; the images that give nothing take 39 % of
-all decode time, since they pay for every pass (4 at full size, 4 per pyramid level, 3 at twice
-the size for images up to 1 Mpx: about 20 full-size rqrr runs). Inside rqrr, perspective
-refinement (\`jiggle_perspective\`: \`fitness_cell\` and rounding) took about 40 % of the time and
-flood fill and capstone search about 20 %. Two exact speed patches to the vendored rqrr
-(vendor/rqrr/PATCHES.md 4 and 5: no division per pixel in its threshold, no libm \`round\`) change
-no result. zxing-cpp's line-scanning detector is one to two orders of magnitude faster per pass:
-closing the time gap needs a detector of our own (or rxing) rather than fewer passes over rqrr.
+Where the time goes (measured natively on 2026-12-04 with \`cargo run --release -p tessera-core
+--example qr_eval\` on the same 610 images that have an expectation): the decoder first runs its
+own line-scanning detector (crate/core/src/qr/detect.rs, after ZXing's: one block threshold,
+1:1:3:1:1 runs on every third row cross-checked three ways, finder triples, the alignment pattern,
+a perspective grid read by rqrr's decoder; Otsu's global threshold and an unstretched block
+threshold where that reads nothing; both polarities on the same bits). It settles 491 images
+(reads a code and leaves no confirmed finder pattern unexplained) in 6 % of all decode time; the
+other 119, 46 of them the falsepositives set, also go through the rqrr passes (rqrr's threshold
+and our block threshold, both polarities, at full size, on a pyramid of reductions and at twice
+the size, each reduction and the enlargement first through the fast detector), which take the
+other 94 %. Two exact rqrr patches help both (vendor/rqrr/PATCHES.md 6: syndromes by Horner's rule
+instead of one exponentiation per codeword, a fifth of all time before; 4 and 5 earlier). Images
+zxing-wasm reads and Tessera does not are mostly photos at steep angles (version 7+ codes, where
+zxing-cpp samples with several alignment patterns and Tessera's detector uses one), a QR Model 1
+code, and a few small or blurred images.
 `;
 
 const summary = { runs, results: Object.fromEntries(order.map((s) => [s, Object.fromEntries(keys.map((k) => {

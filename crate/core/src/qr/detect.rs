@@ -124,7 +124,7 @@ fn scan_polarity(bits: &Bits) -> Outcome {
     let mut used = vec![false; finders.len()];
     let mut failed: Vec<[usize; 3]> = Vec::new();
     let mut jiggled = 0;
-    for t in triples.iter().take(MAX_TRIPLES) {
+    for t in &triples {
         // A candidate belongs to one code. Triples inside a code read are still tried: a code
         // can hold another (the "double QR" images of the corpora).
         if t.iter().any(|&i| used.get(i).copied().unwrap_or(true)) {
@@ -221,6 +221,26 @@ fn find_finders(bits: &Bits) -> Vec<Finder> {
 /// 1:1:3:1:1 within half a module per run (ZXing `foundPatternCross`).
 fn cross_ratio(c: &[usize; 5]) -> bool {
     ratio_within(c, 2.0)
+}
+
+/// 1:3:1 in the middle and an outer dark run of at least one module but longer than the ratio
+/// allows on one side: the finder pattern's outer ring touching other dark modules (a code without
+/// its quiet zone, such as one drawn inside another). Only for the cross-checks: the row scan that
+/// finds a candidate still needs the full ratio.
+fn outer_ring_touched(c: &[usize; 5]) -> bool {
+    let inner = c[1] + c[2] + c[3];
+    if inner < 5 || c[1] == 0 || c[3] == 0 {
+        return false;
+    }
+    let module = inner as f64 / 5.0;
+    let var = module / 2.0;
+    let near = |n: usize, m: f64| (m * module - n as f64).abs() < m * var;
+    let outer = |n: usize| (n as f64 - module).abs() < var;
+    let long = |n: usize| n as f64 >= module - var;
+    near(c[1], 1.0)
+        && near(c[2], 3.0)
+        && near(c[3], 1.0)
+        && ((outer(c[0]) && long(c[4])) || (long(c[0]) && outer(c[4])))
 }
 
 /// The diagonal check is looser (ZXing `foundPatternDiagonal`: variance module / 1.333).
@@ -358,7 +378,7 @@ fn cross_check_axis(
     if tolerance * total.abs_diff(original_total) >= 2 * original_total {
         return None;
     }
-    cross_ratio(&c).then(|| center_from_end(&c, i))
+    (cross_ratio(&c) || outer_ring_touched(&c)).then(|| center_from_end(&c, i))
 }
 
 fn cross_check_vertical(
@@ -444,8 +464,16 @@ fn dist(a: (f64, f64), b: (f64, f64)) -> f64 {
 /// Candidate triples as [bottom-left, top-left, top-right] indices, most plausible first: solid
 /// candidates first, then by how far the triangle is from an isosceles right one.
 fn triples(f: &[Finder]) -> Vec<[usize; 3]> {
-    let mut order: Vec<usize> = (0..f.len()).collect();
-    order.sort_by(|&a, &b| f[a].module.total_cmp(&f[b].module));
+    // By module size. Sorting here and below is done by hand: at most MAX_CANDIDATES and
+    // MAX_TRIPLES elements, and each `sort_by` instantiation adds kilobytes to the wasm module.
+    let mut order: Vec<usize> = Vec::with_capacity(f.len());
+    for i in 0..f.len() {
+        let at = order
+            .iter()
+            .position(|&j| f[j].module > f[i].module)
+            .unwrap_or(order.len());
+        order.insert(at, i);
+    }
     let mut out: Vec<(u32, f64, [usize; 3])> = Vec::new();
     for (n1, &i1) in order.iter().enumerate() {
         for (n2, &i2) in order.iter().enumerate().skip(n1 + 1) {
@@ -464,7 +492,21 @@ fn triples(f: &[Finder]) -> Vec<[usize; 3]> {
             }
         }
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    // The best MAX_TRIPLES, in order (selection: repeatedly the best of the rest).
+    let better = |a: &(u32, f64, [usize; 3]), b: &(u32, f64, [usize; 3])| {
+        a.0 < b.0 || (a.0 == b.0 && a.1 < b.1)
+    };
+    let keep = out.len().min(MAX_TRIPLES);
+    for i in 0..keep {
+        let mut best = i;
+        for j in i + 1..out.len() {
+            if better(&out[j], &out[best]) {
+                best = j;
+            }
+        }
+        out.swap(i, best);
+    }
+    out.truncate(keep);
     out.into_iter().map(|(_, _, t)| t).collect()
 }
 
@@ -540,27 +582,29 @@ fn read_code(
             continue;
         }
         let dim = dim as usize;
-        let corner = fourth_corner(bits, tl, tr, bl, module, dim);
+        let mut corner = fourth_corner(bits, tl, tr, bl, module, dim);
         if let Some(read) = read_grid(bits, tl, tr, bl, corner, dim) {
             return Some(read);
+        }
+        if corner.aligned {
+            // The pattern found may not be the alignment pattern (blur, a look-alike nearby):
+            // the parallelogram's corner instead, searched around as below.
+            corner = parallelogram_corner(tl, tr, bl, dim);
         }
         // Without an alignment pattern the fourth corner is where a parallelogram puts it, which
         // perspective moves by modules (version 1 has none; a small one may be missed). If the
         // format information reads (it lies beside the three finder patterns), try nearby
-        // corners, nearest first: the decoder's error correction tells the right one.
-        if jiggle
-            && !corner.aligned
-            && dim == dimension
-            && format_reads(bits, tl, tr, bl, corner, dim)
-        {
+        // corners, ring by ring outwards: the decoder's error correction tells the right one.
+        if jiggle && dim == dimension && format_reads(bits, tl, tr, bl, corner, dim) {
             let d = dim as f64 - 7.0;
             let (ux, uy) = ((tr.x - tl.x) / d, (tr.y - tl.y) / d);
             let (vx, vy) = ((bl.x - tl.x) / d, (bl.y - tl.y) / d);
-            let mut offsets: Vec<(i32, i32)> = (-JIGGLE_MODULES..=JIGGLE_MODULES)
-                .flat_map(|a| (-JIGGLE_MODULES..=JIGGLE_MODULES).map(move |b| (a, b)))
-                .filter(|&o| o != (0, 0))
-                .collect();
-            offsets.sort_by_key(|&(a, b)| a * a + b * b);
+            // Ring by ring outwards (the square rings of Chebyshev distance 1, 2, ...).
+            let offsets = (1..=JIGGLE_MODULES).flat_map(|r| {
+                (-r..=r)
+                    .flat_map(move |a| (-r..=r).map(move |b| (a, b)))
+                    .filter(move |&(a, b)| a.abs() == r || b.abs() == r)
+            });
             for (a, b) in offsets {
                 let (a, b) = (f64::from(a), f64::from(b));
                 let moved = Corner {
@@ -578,8 +622,10 @@ fn read_code(
 }
 
 /// How far, in modules along each side, the fourth corner is searched when there is no alignment
-/// pattern to fix it.
-const JIGGLE_MODULES: i32 = 3;
+/// pattern to fix it (or the one found did not give a readable grid): up to 120 corners, for at
+/// most [`MAX_JIGGLED`] triples per polarity whose format information reads. 5 rather than 3
+/// reads 3 more corpus photos.
+const JIGGLE_MODULES: i32 = 5;
 
 /// Samples and decodes the grid the four points give.
 fn read_grid(
@@ -662,7 +708,11 @@ fn fourth_corner(
         let ey = tl.y + correction * (bry - tl.y);
         // Under perspective the modules there differ in size from the average: extrapolate the
         // finder patterns' own sizes to that corner, and look with the average as well.
-        let there = (tr.module + bl.module - tl.module).clamp(module / 2.0, module * 2.0);
+        // (max and min rather than clamp, whose panic message would pull float formatting into
+        // the wasm module.)
+        let there = (tr.module + bl.module - tl.module)
+            .max(module / 2.0)
+            .min(module * 2.0);
         let sizes = if (there - module).abs() > module / 8.0 {
             [there, module]
         } else {
@@ -685,10 +735,15 @@ fn fourth_corner(
             }
         }
     }
+    parallelogram_corner(tl, tr, bl, dim)
+}
+
+/// The fourth corner of the parallelogram the finder centres span.
+fn parallelogram_corner(tl: Finder, tr: Finder, bl: Finder, dim: usize) -> Corner {
     Corner {
-        x: brx,
-        y: bry,
-        at: d - 3.5,
+        x: tr.x - tl.x + bl.x,
+        y: tr.y - tl.y + bl.y,
+        at: dim as f64 - 3.5,
         aligned: false,
     }
 }
