@@ -455,7 +455,7 @@ fn to_js_via_json<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 
 /// Whether `n` is a JavaScript number exactly.
 fn exact_in_js(n: u64) -> bool {
-    n <= (1 << 53) - 1
+    n < (1 << 53)
 }
 
 fn account_from_js(value: JsValue) -> Result<Account, JsValue> {
