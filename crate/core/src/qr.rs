@@ -185,6 +185,11 @@ fn div255(x: u32) -> u32 {
 /// Every QR code's text in an 8-bit luma image (1 byte per pixel, 0 black, 255 white, rows top
 /// to bottom, no padding).
 pub fn decode_luma(luma: &[u8], width: usize, height: usize) -> Result<Vec<String>, QrError> {
+    Ok(search(&gray_from_luma(luma, width, height)?))
+}
+
+/// The luma as a [`Gray`], after the size checks every entry point makes.
+fn gray_from_luma(luma: &[u8], width: usize, height: usize) -> Result<Gray, QrError> {
     let pixels = check_size(width, height)?;
     if luma.len() != pixels {
         return Err(QrError::SizeMismatch {
@@ -192,11 +197,11 @@ pub fn decode_luma(luma: &[u8], width: usize, height: usize) -> Result<Vec<Strin
             actual: luma.len(),
         });
     }
-    Ok(search(&Gray {
+    Ok(Gray {
         w: width,
         h: height,
         px: luma.to_vec(),
-    }))
+    })
 }
 
 fn check_size(width: usize, height: usize) -> Result<usize, QrError> {
@@ -248,18 +253,7 @@ pub fn decode_luma_fast(
     width: usize,
     height: usize,
 ) -> Result<(Vec<String>, bool), QrError> {
-    let pixels = check_size(width, height)?;
-    if luma.len() != pixels {
-        return Err(QrError::SizeMismatch {
-            expected: pixels,
-            actual: luma.len(),
-        });
-    }
-    let outcome = fast_pass(&Gray {
-        w: width,
-        h: height,
-        px: luma.to_vec(),
-    });
+    let outcome = fast_pass(&gray_from_luma(luma, width, height)?);
     Ok((outcome.texts, outcome.unread))
 }
 
