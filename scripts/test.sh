@@ -50,7 +50,10 @@ run "cargo test (native)" cargo cargo test --locked --workspace
 run "wasm tests (node)" cargo env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   bash -c 'source scripts/lib.sh && wasm_cargo test --locked -p tessera-wasm'
 run "vault interop (python)" summary bash tests/interop/run.sh
-run "cargo deny (licences, bans, sources)" check cargo deny --offline check licenses bans sources
+# cargo deny reads `cargo metadata` for every target, so crates only other targets use (wasi,
+# windows-sys, ...) must be in the registry cache first; a fresh machine has only what the builds fetched.
+run "cargo deny (licences, bans, sources)" check \
+  bash -c 'cargo fetch --locked && cargo deny --offline check licenses bans sources'
 if bash scripts/fuzz.sh --available; then
   run "fuzz smoke (every target, 5 s)" check bash scripts/fuzz.sh --smoke 5
 else
