@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUNDLED_SOURCES, bundlePopup } from './bundle-popup.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [browser, outArg, ...flags] = process.argv.slice(2);
@@ -64,6 +65,9 @@ if (test) {
   fs.writeFileSync(path.join(out, 'extension/build-flags.js'),
     '// Written by scripts/assemble.mjs --test: this build is for automated tests only.\nexport const TEST_BUILD = true;\n');
 }
+// After build-flags.js is final: the popup bundle includes it.
+await bundlePopup(path.join(out, 'extension'));
+for (const f of BUNDLED_SOURCES) fs.rmSync(path.join(out, 'extension', f));
 fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 for (const f of ['LICENSE-MIT', 'LICENSE-APACHE']) {
   if (fs.existsSync(path.join(root, f))) fs.copyFileSync(path.join(root, f), path.join(out, f));

@@ -39,6 +39,11 @@ wasm_cargo build --locked -p tessera-qr-wasm --profile wasm-qr
 rm -rf extension/qr/pkg
 wasm-bindgen --target web --no-typescript --remove-name-section --out-dir extension/qr/pkg "$qr_wasm"
 
+# The popup loads one script and one style sheet (scripts/bundle-popup.mjs); here for the root,
+# which loads unpacked, and again by assemble.mjs for each variant.
+log "bundling the popup"
+node scripts/bundle-popup.mjs extension
+
 log "assembling dist/"
 mkdir -p dist
 variants=(chrome firefox)

@@ -1,8 +1,7 @@
 // The popup's first requests. The codes are asked for the moment this module runs: it imports
-// nothing statically and the page loads it with `async` and a high fetch priority, so it runs as
-// soon as this one small file is here, while popup.js and everything it imports are still loading
-// (and before the page is parsed to the end). popup.js imports what it exports (one module
-// instance: the same requests).
+// nothing statically and it is popup.js's first import, so in the page's one script
+// (popup.bundle.js, scripts/bundle-popup.mjs) it runs before every other module, while the rest
+// of the page waits for the worker's answer anyway. popup.js imports what it exports.
 //
 // Only labels and codes come back (accounts.list, MSG.LIST in lib/messaging.js); the worker may be
 // cold, the request wakes it. The answer is checked as lib/messaging.js request() checks it:

@@ -15,6 +15,8 @@
 // The popup gets labels and codes, never secrets, except the details view after the password (or a
 // confirmation without one). The form's preview code is computed here with the popup's own copy of
 // the wasm module, so a typed secret leaves this page only when the user adds the account.
+// popup-boot.js first: its requests start before the other modules run.
+import { LAST_USED_KEY, firstClock, firstList, firstPrefs } from './popup-boot.js';
 import { api, wasmUrl } from '../compat.js';
 import { loadClock, now, watchClock } from '../lib/clock.js';
 import { groupCode, secondsLeft } from '../lib/format.js';
@@ -23,7 +25,6 @@ import { MSG, request } from '../lib/messaging.js';
 import { saveSetting, watchSettings } from '../lib/settings.js';
 import { targetTabId } from '../lib/tab.js';
 import { applyTheme } from '../lib/theme.js';
-import { LAST_USED_KEY, firstClock, firstList, firstPrefs } from './popup-boot.js';
 
 performance.mark('tessera:popup-module');
 const $ = (id) => document.getElementById(id);

@@ -102,10 +102,12 @@ describe('shipped manifests', () => {
         // Pages may load their own packaged modules lazily (a literal relative path); the service
         // worker may not import dynamically at all (MV3 forbids it; STYLE: static imports only).
         for (const [call, spec] of text.matchAll(/\bimport\(\s*([^)]*)\)/g)) {
-          assert.match(spec, /^'\.\.?\/[^']+'$/, `${f}: ${call} is not a packaged relative module`);
+          // Quoted either way: the popup's bundle (scripts/bundle-popup.mjs) writes double quotes.
+          assert.match(spec, /^(['"])\.\.?\/[^'"]+\1$/, `${f}: ${call} is not a packaged relative module`);
+          assert.ok(fs.existsSync(path.join(dir, path.dirname(f), spec.slice(1, -1))), `${f}: ${call} is packaged`);
           assert.doesNotMatch(f, /^extension[\\/](background\.js|worker[\\/])/, `${f}: dynamic import in the service worker`);
         }
-        for (const [, spec] of text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s*'([^']+)'|^\s*import\s*'([^']+)'/gm)) {
+        for (const [, spec] of text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]/gm)) {
           if (spec) assert.match(spec, /^\.\.?\//, `${f}: import of ${spec}`);
         }
       }
