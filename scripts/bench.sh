@@ -174,7 +174,7 @@ sides compute the same codes (checked by checksum in the same run). Ratio = Tess
 | where | tessera-core codes/s | totp-rs codes/s | ratio |
 |---|---:|---:|---:|
 | native (release) | $(field "$native" tessera_per_s) | $(field "$native" totp_rs_per_s) | $(field "$native" ratio) |
-| wasm32 under node (profile wasm-release, opt-level z) | $(field "$wasm" tessera_per_s) | $(field "$wasm" totp_rs_per_s) | $(field "$wasm" ratio) |
+| wasm32 under node (profile wasm-release: opt-level z, its hash crates 3) | $(field "$wasm" tessera_per_s) | $(field "$wasm" totp_rs_per_s) | $(field "$wasm" ratio) |
 
 Shipped module \`extension/pkg/tessera_wasm_bg.wasm\` (after wasm-bindgen): $raw bytes raw, $gz bytes gzipped (\`gzip -9\`).
 MD
