@@ -558,6 +558,25 @@ fn codes_seen_at_an_angle() {
 }
 
 #[test]
+fn large_codes_through_a_lens() {
+    // Two export payloads (version 10 and larger) behind a pincushion lens (each pixel's distance from the centre scaled
+    // by 1 + 0.08 r^2, r in half widths): no single perspective fits the whole grid, and the fast
+    // pass reads these only by sampling each cell of the alignment pattern lattice with its own
+    // (`detect::read_grid_piecewise`; before it, it located both codes and read neither).
+    for text in [migration_uri(3), migration_uri(6)] {
+        let img = on_page(&qr(&text, EcLevel::M, 4), 30);
+        let (cx, cy) = (img.w as f64 / 2.0, img.h as f64 / 2.0);
+        let r = cx.max(cy);
+        let seen = img.warp(img.w, img.h, 235, |x, y| {
+            let (dx, dy) = ((x - cx) / r, (y - cy) / r);
+            let f = 1.0 + 0.08 * (dx * dx + dy * dy);
+            (cx + dx * f * r, cy + dy * f * r)
+        });
+        assert_fast_reads(&seen, &text, &format!("{} chars behind a lens", text.len()));
+    }
+}
+
+#[test]
 fn fast_pass_reads_several_codes() {
     let texts = [
         "https://example.com/one",

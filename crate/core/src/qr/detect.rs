@@ -586,10 +586,17 @@ fn read_code(
         if let Some(read) = read_grid(bits, tl, tr, bl, corner, dim) {
             return Some(read);
         }
+        if let Some(read) = read_grid_piecewise(bits, tl, tr, bl, corner, dim) {
+            return Some(read);
+        }
         if corner.aligned {
-            // The pattern found may not be the alignment pattern (blur, a look-alike nearby):
-            // the parallelogram's corner instead, searched around as below.
+            // The pattern found may not be the alignment pattern (blur, a look-alike nearby, or
+            // part of a finder pattern when the finders' run lengths overstate the module):
+            // the parallelogram's corner instead, as it is and then searched around as below.
             corner = parallelogram_corner(tl, tr, bl, dim);
+            if let Some(read) = read_grid(bits, tl, tr, bl, corner, dim) {
+                return Some(read);
+            }
         }
         // Without an alignment pattern the fourth corner is where a parallelogram puts it, which
         // perspective moves by modules (version 1 has none; a small one may be missed). If the
@@ -644,6 +651,135 @@ fn read_grid(
     let quad = [(0.0, 0.0), (d, 0.0), (d, d), (0.0, d)].map(|(u, v)| transform.map(u, v));
     Some((bytes_to_text(bytes), quad))
 }
+
+/// The module coordinates of the alignment pattern centres along either axis for a code `dim`
+/// modules wide, version 2 and up (ISO/IEC 18004 Annex E; the closed form of Nayuki's QR code
+/// generator, `getAlignmentPatternPositions`).
+fn alignment_positions(dim: usize) -> Vec<usize> {
+    if dim < 25 {
+        return Vec::new();
+    }
+    let version = (dim - 17) / 4;
+    let count = version / 7 + 2;
+    let step = if version == 32 {
+        26
+    } else {
+        (version * 4 + count * 2 + 1) / (count * 2 - 2) * 2
+    };
+    let mut positions = vec![6; count];
+    let mut pos = dim - 7;
+    for slot in positions.iter_mut().skip(1).rev() {
+        *slot = pos;
+        pos = pos.saturating_sub(step);
+    }
+    positions
+}
+
+/// Codes of at least this side (version 7, with alignment patterns inside the code as well as
+/// on its edges) are also sampled piecewise ([`read_grid_piecewise`]).
+const PIECEWISE_MIN_DIM: usize = 45;
+
+/// Samples and decodes the grid with one perspective per cell of the alignment pattern lattice
+/// (zxing-cpp `SampleQR` for version 7 and up): each pattern is looked for near where `corner`'s
+/// transform, corrected by the patterns already found beside it, puts it; a lens or a bent page
+/// moves the modules of a large code by more than one perspective can follow. The three lattice
+/// points in the finder patterns' corners keep the transform's position.
+fn read_grid_piecewise(
+    bits: &Bits,
+    tl: Finder,
+    tr: Finder,
+    bl: Finder,
+    corner: Corner,
+    dim: usize,
+) -> Option<(String, [(f64, f64); 4])> {
+    if dim < PIECEWISE_MIN_DIM {
+        return None;
+    }
+    let whole = transform(tl, tr, bl, corner, dim)?;
+    let at = alignment_positions(dim);
+    let n = at.len();
+    let last = n - 1;
+    // Lattice points in the image, row by row; and which were found rather than predicted.
+    let mut points = vec![(0.0, 0.0); n * n];
+    let mut found = vec![false; n * n];
+    for j in 0..n {
+        for i in 0..n {
+            let (u, v) = (at[i] as f64 + 0.5, at[j] as f64 + 0.5);
+            let (px, py) = whole.map(u, v);
+            let k = j * n + i;
+            points[k] = (px, py);
+            if [(0, 0), (last, 0), (0, last)].contains(&(i, j)) {
+                continue;
+            }
+            // Shift the prediction by the mean error of the found neighbours above and left.
+            let (mut dx, mut dy, mut m) = (0.0, 0.0, 0.0);
+            for (ni, nj) in [(i.wrapping_sub(1), j), (i, j.wrapping_sub(1))] {
+                if ni < n && nj < n && found[nj * n + ni] {
+                    let (fx, fy) = points[nj * n + ni];
+                    let (ex, ey) = whole.map(at[ni] as f64 + 0.5, at[nj] as f64 + 0.5);
+                    dx += fx - ex;
+                    dy += fy - ey;
+                    m += 1.0;
+                }
+            }
+            if m > 0.0 {
+                dx /= m;
+                dy /= m;
+            }
+            let (ex, ey) = (px + dx, py + dy);
+            let (ax, ay) = whole.map(u + 1.0, v);
+            let (bx, by) = whole.map(u, v + 1.0);
+            let module = (dist((px, py), (ax, ay)) + dist((px, py), (bx, by))) / 2.0;
+            if !(module.is_finite() && module >= 1.0) {
+                continue;
+            }
+            if let Some(p) = find_alignment(bits, module, ex, ey, PIECEWISE_ALLOWANCE) {
+                points[k] = p;
+                found[k] = true;
+            }
+        }
+    }
+    let mut cells = vec![false; dim * dim];
+    let (w, h) = (bits.w as f64, bits.h as f64);
+    for j in 0..last {
+        for i in 0..last {
+            let corners = [(i, j), (i + 1, j), (i + 1, j + 1), (i, j + 1)];
+            let local = Perspective::quad_to_quad(
+                corners.map(|(a, b)| (at[a] as f64 + 0.5, at[b] as f64 + 0.5)),
+                corners.map(|(a, b)| points[b * n + a]),
+            )?;
+            let (x0, x1) = (
+                if i == 0 { 0 } else { at[i] },
+                if i + 1 == last { dim } else { at[i + 1] },
+            );
+            let (y0, y1) = (
+                if j == 0 { 0 } else { at[j] },
+                if j + 1 == last { dim } else { at[j + 1] },
+            );
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    let (px, py) = local.map(x as f64 + 0.5, y as f64 + 0.5);
+                    if !(px >= -1.0 && py >= -1.0 && px <= w && py <= h) {
+                        return None;
+                    }
+                    let (px, py) = (px.max(0.0) as usize, py.max(0.0) as usize);
+                    cells[y * dim + x] = bits.dark(px.min(bits.w - 1), py.min(bits.h - 1));
+                }
+            }
+        }
+    }
+    let grid =
+        rqrr::SimpleGrid::from_func(dim, |x, y| cells.get(y * dim + x).copied().unwrap_or(false));
+    let mut bytes = Vec::new();
+    rqrr::Grid::new(grid).decode_to(&mut bytes).ok()?;
+    let d = dim as f64;
+    let quad = [(0.0, 0.0), (d, 0.0), (d, d), (0.0, d)].map(|(u, v)| whole.map(u, v));
+    Some((bytes_to_text(bytes), quad))
+}
+
+/// How far from its predicted place, in modules, each alignment pattern is looked for when
+/// sampling piecewise.
+const PIECEWISE_ALLOWANCE: f64 = 3.0;
 
 /// Whether the grid the four points give has readable format information.
 fn format_reads(
@@ -1136,6 +1272,30 @@ mod tests {
         }
         // Degenerate: all corners on one point.
         assert!(Perspective::quad_to_quad(from, [(1.0, 1.0); 4]).is_none());
+    }
+
+    #[test]
+    fn alignment_positions_match_the_standard() {
+        // ISO/IEC 18004:2015 Annex E, Table E.1, for a sample of versions.
+        let table: &[(usize, &[usize])] = &[
+            (1, &[]),
+            (2, &[6, 18]),
+            (6, &[6, 34]),
+            (7, &[6, 22, 38]),
+            (13, &[6, 34, 62]),
+            (14, &[6, 26, 46, 66]),
+            (22, &[6, 26, 50, 74, 98]),
+            (32, &[6, 34, 60, 86, 112, 138]),
+            (36, &[6, 24, 50, 76, 102, 128, 154]),
+            (40, &[6, 30, 58, 86, 114, 142, 170]),
+        ];
+        for &(version, want) in table {
+            assert_eq!(
+                alignment_positions(17 + 4 * version),
+                want,
+                "version {version}"
+            );
+        }
     }
 
     #[test]
