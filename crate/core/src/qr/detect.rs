@@ -644,11 +644,20 @@ fn read_grid(
     dim: usize,
 ) -> Option<(String, [(f64, f64); 4])> {
     let transform = transform(tl, tr, bl, corner, dim)?;
-    let grid = sample(bits, &transform, dim)?;
+    decode_grid(sample(bits, &transform, dim)?, &transform, dim)
+}
+
+/// Decodes a sampled grid; the text and the code's corners in the image, which `whole` (the
+/// transform from module to image coordinates) gives.
+fn decode_grid(
+    grid: rqrr::SimpleGrid,
+    whole: &Perspective,
+    dim: usize,
+) -> Option<(String, [(f64, f64); 4])> {
     let mut bytes = Vec::new();
     rqrr::Grid::new(grid).decode_to(&mut bytes).ok()?;
     let d = dim as f64;
-    let quad = [(0.0, 0.0), (d, 0.0), (d, d), (0.0, d)].map(|(u, v)| transform.map(u, v));
+    let quad = [(0.0, 0.0), (d, 0.0), (d, d), (0.0, d)].map(|(u, v)| whole.map(u, v));
     Some((bytes_to_text(bytes), quad))
 }
 
@@ -740,7 +749,6 @@ fn read_grid_piecewise(
         }
     }
     let mut cells = vec![false; dim * dim];
-    let (w, h) = (bits.w as f64, bits.h as f64);
     for j in 0..last {
         for i in 0..last {
             let corners = [(i, j), (i + 1, j), (i + 1, j + 1), (i, j + 1)];
@@ -758,23 +766,12 @@ fn read_grid_piecewise(
             );
             for y in y0..y1 {
                 for x in x0..x1 {
-                    let (px, py) = local.map(x as f64 + 0.5, y as f64 + 0.5);
-                    if !(px >= -1.0 && py >= -1.0 && px <= w && py <= h) {
-                        return None;
-                    }
-                    let (px, py) = (px.max(0.0) as usize, py.max(0.0) as usize);
-                    cells[y * dim + x] = bits.dark(px.min(bits.w - 1), py.min(bits.h - 1));
+                    cells[y * dim + x] = module_at(bits, &local, x, y)?;
                 }
             }
         }
     }
-    let grid =
-        rqrr::SimpleGrid::from_func(dim, |x, y| cells.get(y * dim + x).copied().unwrap_or(false));
-    let mut bytes = Vec::new();
-    rqrr::Grid::new(grid).decode_to(&mut bytes).ok()?;
-    let d = dim as f64;
-    let quad = [(0.0, 0.0), (d, 0.0), (d, d), (0.0, d)].map(|(u, v)| whole.map(u, v));
-    Some((bytes_to_text(bytes), quad))
+    decode_grid(grid_of(cells, dim), &whole, dim)
 }
 
 /// How far from its predicted place, in modules, each alignment pattern is looked for when
@@ -912,21 +909,29 @@ fn transform(
 /// Samples the centre of every module; None when the grid leaves the image by more than a pixel
 /// (ZXing `checkAndNudgePoints` moves points that are just outside back in).
 fn sample(bits: &Bits, t: &Perspective, dim: usize) -> Option<rqrr::SimpleGrid> {
-    let (w, h) = (bits.w as f64, bits.h as f64);
     let mut cells = Vec::with_capacity(dim * dim);
     for y in 0..dim {
         for x in 0..dim {
-            let (px, py) = t.map(x as f64 + 0.5, y as f64 + 0.5);
-            if !(px >= -1.0 && py >= -1.0 && px <= w && py <= h) {
-                return None;
-            }
-            let (px, py) = (px.max(0.0) as usize, py.max(0.0) as usize);
-            cells.push(bits.dark(px.min(bits.w - 1), py.min(bits.h - 1)));
+            cells.push(module_at(bits, t, x, y)?);
         }
     }
-    Some(rqrr::SimpleGrid::from_func(dim, |x, y| {
-        cells.get(y * dim + x).copied().unwrap_or(false)
-    }))
+    Some(grid_of(cells, dim))
+}
+
+/// Whether the centre of module (`x`, `y`) is dark where `t` puts it; None when that is more than
+/// a pixel outside the image (a point just outside is nudged in).
+fn module_at(bits: &Bits, t: &Perspective, x: usize, y: usize) -> Option<bool> {
+    let (px, py) = t.map(x as f64 + 0.5, y as f64 + 0.5);
+    if !(px >= -1.0 && py >= -1.0 && px <= bits.w as f64 && py <= bits.h as f64) {
+        return None;
+    }
+    let (px, py) = (px.max(0.0) as usize, py.max(0.0) as usize);
+    Some(bits.dark(px.min(bits.w - 1), py.min(bits.h - 1)))
+}
+
+/// rqrr's grid over `dim` × `dim` module values, row by row.
+fn grid_of(cells: Vec<bool>, dim: usize) -> rqrr::SimpleGrid {
+    rqrr::SimpleGrid::from_func(dim, |x, y| cells.get(y * dim + x).copied().unwrap_or(false))
 }
 
 /// Module size along the line from `a` towards `b`, from the black-white-black run across `a`
