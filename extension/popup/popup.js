@@ -92,6 +92,7 @@ function template() {
   if (tileTemplate) return tileTemplate;
   const li = document.createElement('li');
   li.className = 'item';
+  li.setAttribute('role', 'listitem'); // its ul.chunk has role none: an item of #accounts
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'tile';
@@ -281,13 +282,39 @@ function barDelay(period, nowMs) {
   return `${-((nowMs % (period * 1000)) / 1000).toFixed(3)}s`;
 }
 
+/**
+ * Tiles per group. Each group (`ul.chunk`) is one `content-visibility: auto` box (popup.css), so the
+ * off-screen groups cost one box each: 50 boxes to place for 500 accounts, not 500. Measured in a
+ * 380 × 600 popup (tiles ~84 px): the first frame of 500 tiles takes ~6 ms less with groups of 10 than
+ * with every tile its own box, while the one-second updates still touch only the one or two groups
+ * on screen.
+ */
+const GROUP = 10;
+const groups = []; // the ul.chunk elements, in order
+
+/** Group `k`, made (detached, in `fresh`) when the list has fewer. */
+function groupAt(k, fresh) {
+  while (groups.length <= k) {
+    const ul = document.createElement('ul');
+    ul.className = 'chunk';
+    ul.setAttribute('role', 'none'); // its items belong to #accounts (role list)
+    groups.push(ul);
+    fresh.push(ul);
+  }
+  return groups[k];
+}
+
 function render() {
   if (!painted) performance.mark('tessera:render-start');
   const nowMs = now();
   if (!list.style.getPropertyValue('--delay')) list.style.setProperty('--delay', barDelay(30, nowMs));
   const seen = new Set();
-  let place = list.firstElementChild; // where the next tile belongs
-  ordered(accounts).forEach((a) => {
+  const fresh = []; // groups made now: filled before they join the page (cheaper than after)
+  const focused = document.activeElement;
+  const draggable = settings.sort === 'manual';
+  let group = null;
+  let place = null; // where the next tile belongs in `group`
+  ordered(accounts).forEach((a, i) => {
     seen.add(a.id);
     let tile = tiles.get(a.id);
     if (!tile) {
@@ -295,11 +322,15 @@ function render() {
       tiles.set(a.id, tile);
     }
     fillTile(tile, a, nowMs);
-    const draggable = settings.sort === 'manual';
     if (tile.li.draggable !== draggable) tile.li.draggable = draggable;
-    // Move a node only when the order changed: moving the focused tile would drop its focus.
+    if (i % GROUP === 0) {
+      group = groupAt(i / GROUP, fresh);
+      place = group.firstElementChild;
+    }
+    // Move a node only when the order changed (a tile that follows a removed one moves to the
+    // group before; its focus is given back below).
     if (place === tile.li) place = place.nextElementSibling;
-    else list.insertBefore(tile.li, place);
+    else group.insertBefore(tile.li, place);
   });
   for (const [id, tile] of tiles) {
     if (!seen.has(id)) {
@@ -308,6 +339,11 @@ function render() {
       tiles.delete(id);
     }
   }
+  // Groups past the last tile are empty now.
+  const needed = Math.ceil(seen.size / GROUP);
+  for (const ul of groups.splice(needed)) ul.remove();
+  if (fresh.length > 0) list.append(...fresh);
+  if (focused !== document.activeElement && focused?.isConnected && list.contains(focused)) focused.focus({ preventScroll: true });
   applyFilter();
   $('loading').hidden = true;
   $('empty').hidden = accounts.length > 0;
@@ -331,11 +367,18 @@ function applyFilter() {
     if (tile.li.hidden === match) tile.li.hidden = !match;
     if (match) shown += 1;
   }
+  // A group with nothing to show takes no room (off screen it would keep its last size).
+  for (const ul of groups) {
+    let empty = true;
+    for (let li = ul.firstElementChild; li && empty; li = li.nextElementSibling) empty = li.hidden;
+    if (ul.hidden !== empty) ul.hidden = empty;
+  }
   $('no-results').hidden = shown > 0 || tiles.size === 0;
 }
 
+/** The tiles shown, in order. */
 function visibleTiles() {
-  return [...list.children].filter((li) => !li.hidden).map((li) => tiles.get(li.dataset.id));
+  return [...list.querySelectorAll('li.item')].filter((li) => !li.hidden).map((li) => tiles.get(li.dataset.id));
 }
 
 // ---- Locked / open -----------------------------------------------------------------------------
@@ -350,7 +393,7 @@ function showLocked(locked) {
     $('loading').hidden = true;
     closeActions(false);
     closeDetails();
-    for (const tile of tiles.values()) tile.li.remove();
+    for (const ul of groups.splice(0)) ul.remove();
     tiles.clear();
     accounts = [];
     if (document.activeElement === document.body) $('unlock-password').focus();
