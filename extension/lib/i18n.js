@@ -8,17 +8,18 @@ export function t(name, substitutions) {
 
 /**
  * Fills `[data-i18n]` (textContent) and `[data-i18n-<attribute>]` (that attribute, e.g.
- * `data-i18n-placeholder`, `data-i18n-aria-label`, `data-i18n-title`) below `root`.
+ * `data-i18n-placeholder`, `data-i18n-aria-label`, `data-i18n-title`) below `root`, except inside
+ * the elements matching the selector `skip` (a page fills those later with their own call).
  */
-export function applyI18n(root = document) {
-  document.documentElement.lang = api.i18n.getUILanguage();
+export function applyI18n(root = document, skip = null) {
+  if (root === document) document.documentElement.lang = api.i18n.getUILanguage();
   for (const el of root.querySelectorAll('[data-i18n]')) {
-    el.textContent = t(el.dataset.i18n);
+    if (!skip || !el.closest(skip)) el.textContent = t(el.dataset.i18n);
   }
   for (const attribute of ['placeholder', 'aria-label', 'title']) {
     const key = `i18n${attribute.replace(/(^|-)([a-z])/g, (_, __, c) => c.toUpperCase())}`;
     for (const el of root.querySelectorAll(`[data-i18n-${attribute}]`)) {
-      el.setAttribute(attribute, t(el.dataset[key]));
+      if (!skip || !el.closest(skip)) el.setAttribute(attribute, t(el.dataset[key]));
     }
   }
 }
