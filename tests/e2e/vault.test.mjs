@@ -163,6 +163,25 @@ describe('Chromium: the encrypted vault', { skip: !fs.existsSync(CHROMIUM) && `C
     assert.equal(await page.isVisible('#no-password'), true, 'the popup warns that no password is set');
   });
 
+  it('an older copy written back into storage behind the open vault is what the worker lists next', async () => {
+    // The worker keeps its open vault between requests and reads storage again only after a storage
+    // change event (background.js current()): a change it did not make must still be seen.
+    const add = (issuer, secret) =>
+      send({ type: 'accounts.add', account: { type: 'totp', issuer, account: 'a', secret, algorithm: 'SHA1', digits: 8, period: 30, counter: 0 } });
+    const issuers = async () => (await send({ type: 'accounts.list' })).accounts.map((a) => a.issuer).sort();
+    assert.equal((await add('First', RFC.seeds.SHA1)).ok, true);
+    const stored = await localStorage();
+    const older = Object.fromEntries(Object.keys(stored).filter((k) => k.startsWith('vault.')).map((k) => [k, stored[k]]));
+    assert.equal((await add('Second', RFC.seeds.SHA256)).ok, true);
+    assert.deepEqual(await issuers(), ['First', 'Second']);
+    await page.evaluate(async (older) => {
+      const now = await chrome.storage.local.get(null);
+      await chrome.storage.local.remove(Object.keys(now).filter((k) => k.startsWith('vault.') && !(k in older)));
+      await chrome.storage.local.set(older);
+    }, older);
+    assert.deepEqual(await until(issuers, (list) => list.length === 1, { what: 'the older copy listed' }), ['First']);
+  });
+
   it('set password: nothing readable remains in storage.local, old generations included', async () => {
     await addAccounts();
     await setPassword();
