@@ -86,8 +86,9 @@ let cache = null; // { handle, key, stored }
 
 /**
  * False while nothing in storage.local or storage.session has changed since current() last read
- * them: then the open vault is still what storage holds and current() skips the full read (500
- * accounts: the read and the decoding of every stored generation are ~2 ms of each list request).
+ * them: then the open vault is still what storage holds and current() skips the full read and the
+ * decoding of every stored generation (500 accounts: an accounts.count round trip went from
+ * 3.5-4.1 ms to 2.3 ms).
  * Any change counts, this worker's own writes too (their events arrive after the write: the next
  * request reads again). Set before the read, so a change during the read counts as well.
  */
