@@ -273,8 +273,7 @@ function updateCountdown(tile, nowMs) {
     tile.soon = soon;
     tile.button.classList.toggle('soon', soon);
   }
-  const next = soon && a.nextCode ? withValue('upcomingCode', groupCode(a.nextCode)) : '';
-  if (next || tile.next.firstChild) setText(tile.next, next);
+  setText(tile.next, soon && a.nextCode ? withValue('upcomingCode', groupCode(a.nextCode)) : '');
 }
 
 function nameKey(a) {
